@@ -1,0 +1,379 @@
+"""Shared framework of the confd simulator: errors, routing, requests, state and list helpers.
+
+This module is the internal interface between the resource modules (see the simulator plan):
+handlers are registered with ``route()``, receive a ``Request`` and return ``(status, body)``
+(optionally ``(status, body, headers)``), or raise ``ApiError`` / ``HtmlNotFound``.
+Converter values in ``Request.params``: ``<int:x>`` gives an int, ``<uuid:x>`` the canonical
+lower-case UUID string, ``<x>`` the raw segment.
+"""
+
+import collections
+import json
+import re
+import threading
+import unicodedata
+import uuid
+
+NO_BODY = object()  # the request had no body at all
+
+SEED_TENANT_UUID = "a0000000-0000-4000-8000-000000000002"
+SEED_TENANT_SLUG = "acme"
+
+
+class ApiError(Exception):
+    """An error answered as a JSON list of strings."""
+
+    def __init__(self, status, messages):
+        super().__init__(status, messages)
+        self.status = status
+        self.messages = list(messages)
+
+
+class HtmlNotFound(Exception):
+    """No route matches: Flask answers its HTML 404 page."""
+
+
+def meta(**kw):
+    """Error metadata exactly like xivo-dao: ``(str(dict).strip('{}'))``; values shown with repr()."""
+    return "(" + str(kw).strip("{}") + ")"
+
+
+def _with_meta(text, kw):
+    return text + " " + meta(**kw) if kw else text
+
+
+def not_found(resource, **kw):
+    return ApiError(404, [_with_meta("Resource Not Found - %s was not found" % resource, kw)])
+
+
+def input_error(text):
+    return ApiError(400, ["Input Error - " + text])
+
+
+def resource_error(text):
+    return ApiError(400, ["Resource Error - " + text])
+
+
+def param_not_found(field, resource, **kw):
+    return input_error(_with_meta("field '%s': %s was not found" % (field, resource), kw))
+
+
+def resource_exists(resource, **kw):
+    return resource_error(_with_meta("%s already exists" % resource, kw))
+
+
+def resource_associated(resource, other, **kw):
+    return resource_error(_with_meta("%s is associated with a %s" % (resource, other), kw))
+
+
+def not_permitted(why):
+    return resource_error("Operation not permitted. " + why)
+
+
+def bad_request():
+    """What Flask answers when a body is required and absent or not JSON."""
+    return ApiError(400, ["The browser (or proxy) sent a request that this server could not understand."])
+
+
+def unexpected(text):
+    return ApiError(500, ["Unexpected error: " + text])
+
+
+# Flask's 404 page: Werkzeug >= 2.1 (CURRENT) and the older one (LEGACY).
+HTML_404 = {
+    "current": ('<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n'
+                "<p>The requested URL was not found on the server. If you entered the URL manually please check "
+                "your spelling and try again.</p>\n"),
+    "legacy": ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n'
+               "<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL "
+               "manually please check your spelling and try again.</p>\n"),
+}
+
+
+class Reply:
+    """A response before serialization: JSON for dict/list bodies, text for str, empty for None."""
+
+    def __init__(self, status, body=None, headers=None):
+        self.status = status
+        self.body = body
+        self.headers = dict(headers or {})
+
+    def encode(self, head_only=False):
+        headers = dict(self.headers)
+        if self.body is None:
+            payload = b""
+        elif isinstance(self.body, str):
+            payload = self.body.encode("utf-8")
+            headers.setdefault("Content-Type", "text/html; charset=utf-8")
+        else:
+            payload = json.dumps(self.body).encode("utf-8")
+            headers.setdefault("Content-Type", "application/json")
+        headers["Content-Length"] = str(len(payload))
+        return headers, b"" if head_only else payload
+
+
+# --------------------------------------------------------------------------- routing
+
+UUID_PATTERN = r"[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}"
+_CONVERTERS = {
+    "int": (r"[0-9]+", int),
+    "uuid": (UUID_PATTERN, lambda value: str(uuid.UUID(value))),
+    "": (r"[^/]+", str),
+}
+_PLACEHOLDER = re.compile(r"<(?:(int|uuid):)?([A-Za-z_][A-Za-z0-9_]*)>")
+
+
+class Route:
+    def __init__(self, method, pattern, generations, handler):
+        self.method = method
+        self.pattern = pattern
+        self.generations = generations
+        self.handler = handler
+        self.converters = {}
+        regex, pos = "", 0
+        for match in _PLACEHOLDER.finditer(pattern):
+            kind, name = match.group(1) or "", match.group(2)
+            regex += re.escape(pattern[pos:match.start()]) + "(?P<%s>%s)" % (name, _CONVERTERS[kind][0])
+            self.converters[name] = _CONVERTERS[kind][1]
+            pos = match.end()
+        self.regex = re.compile("^" + regex + re.escape(pattern[pos:]) + "$")
+        # Werkzeug prefers static segments over converters when several rules match.
+        self.weight = len(self.converters)
+
+    def match(self, path):
+        found = self.regex.match(path)
+        if not found:
+            return None
+        return {name: self.converters[name](value) for name, value in found.groupdict().items()}
+
+
+ROUTES = []
+
+
+def route(method, pattern, generations=("current", "legacy")):
+    """Register a handler for METHOD /1.1<pattern> on the given generations."""
+
+    def decorator(handler):
+        ROUTES.append(Route(method.upper(), pattern, tuple(generations), handler))
+        return handler
+
+    return decorator
+
+
+def find_route(generation, method, path):
+    """Return (route, params, allowed_methods); route is None when only other methods match."""
+    allowed, best = set(), None
+    for candidate in ROUTES:
+        if generation not in candidate.generations:
+            continue
+        params = candidate.match(path)
+        if params is None:
+            continue
+        allowed.add(candidate.method)
+        if candidate.method == method and (best is None or candidate.weight < best[0].weight):
+            best = (candidate, params)
+    if best:
+        return best[0], best[1], allowed
+    if not allowed:
+        raise HtmlNotFound(path)
+    return None, {}, allowed
+
+
+# --------------------------------------------------------------------------- request
+
+class Headers(dict):
+    """Header map with case-insensitive lookups."""
+
+    def __init__(self, items=()):
+        super().__init__((key.lower(), value) for key, value in items)
+
+    def get(self, key, default=None):
+        return super().get(key.lower(), default)
+
+
+class Request:
+    def __init__(self, state, method, path, query_list, body, headers, base_url, tenant=None):
+        self.state = state
+        self.generation = state.generation
+        self.method = method
+        self.path = path
+        self.params = {}
+        self.query_list = list(query_list)
+        self.query = dict(self.query_list)
+        self.body = body
+        self.headers = headers if isinstance(headers, Headers) else Headers(headers)
+        self.base_url = base_url
+        self.tenant = tenant or state.tenant_uuid
+        self._memo = {}
+
+    def link(self, rel, path):
+        return {"rel": rel, "href": self.base_url + "/1.1" + path}
+
+    def memo(self, key, build):
+        """Per-request cache (reverse indexes built once per request keep lists linear)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    @property
+    def current(self):
+        return self.generation == "current"
+
+    def json_object(self):
+        """The body of a POST/PUT that reads one, as marshmallow would see it."""
+        if self.body is NO_BODY:
+            if self.current:
+                raise bad_request()
+            return {}
+        if not isinstance(self.body, dict):
+            raise input_error("_schema: ['Invalid input type.']")
+        return self.body
+
+
+# --------------------------------------------------------------------------- state
+
+class State:
+    """The whole simulated server; one per process, guarded by ``lock`` (held by server.py)."""
+
+    def __init__(self, generation):
+        self.generation = generation
+        self.tenant_uuid = SEED_TENANT_UUID
+        self.tenant_slug = SEED_TENANT_SLUG
+        self.lock = threading.RLock()
+        self.tables = collections.defaultdict(dict)
+        # Set ``sequences[name] = n`` to make the next id of that sequence n + 1.
+        self.sequences = {}
+        self.tokens = {}
+        self.infos = {}
+        self.reset()
+
+    def next_id(self, seq):
+        self.sequences[seq] = self.sequences.get(seq, 0) + 1
+        return self.sequences[seq]
+
+    def reset(self):
+        from . import seed  # pylint: disable=import-outside-toplevel  # seed imports the resources
+
+        self.tables = collections.defaultdict(dict)
+        self.sequences = {}
+        seed.seed(self)
+
+
+# --------------------------------------------------------------------------- lists
+
+_LIST_KEYS = {"search", "order", "direction", "limit", "offset", "recurse"}
+_TRUE = {"true", "t", "1", "yes", "y", "on"}
+_FALSE = {"false", "f", "0", "no", "n", "off"}
+
+
+def _fold(text):
+    """What PostgreSQL's unaccent() + ILIKE compare: accents removed, case folded."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in text if not unicodedata.combining(char)).lower()
+
+
+def _like_regex(term):
+    """ILIKE '%term%' where the term's own % and _ stay wildcards (the dao does not escape them)."""
+    parts = []
+    for char in _fold(term):
+        parts.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
+    return re.compile("".join(parts), re.S)
+
+
+def _as_search_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _fold(str(value))
+
+
+def _exact(value, wanted):
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return wanted.lower() in (_TRUE if value else _FALSE)
+    return str(value) == wanted
+
+
+def _int_param(req, name, default):
+    raw = req.query.get(name)
+    if raw is None:
+        return default, None
+    if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", raw):
+        return None, {"message": "Not a valid integer.", "constraint_id": "type", "constraint": "integer"}
+    value = int(raw)
+    if value < 0:
+        return None, [{"constraint_id": "range", "constraint": {"min": 0}, "message": "Must be greater than or equal to 0."}]
+    return value, None
+
+
+def list_parameters(req, columns, default_order):
+    """Validate limit/offset/direction/order like confd's ListSchema then xivo-dao's SearchSystem."""
+    limit, limit_error = _int_param(req, "limit", None)
+    offset, offset_error = _int_param(req, "offset", 0)
+    errors = [("limit", limit_error), ("offset", offset_error)]
+    messages = ["Input Error - %s: %r" % (name, error) for name, error in errors if error is not None]
+    if messages:
+        raise ApiError(400, messages)
+    if limit is not None and limit <= 0:
+        raise input_error("field 'limit': wrong type. Should be a positive number")
+    direction = req.query.get("direction", "asc")
+    if direction not in ("asc", "desc"):
+        raise input_error("direction: must be 'asc' or 'desc'")
+    order = req.query.get("order", default_order)
+    if order not in columns:
+        raise input_error("order: column '%s' was not found" % order)
+    return limit, offset, direction, order
+
+
+def paginate(req, items, columns, default_order, search_columns=(), int_columns=(), ci_order=(),
+             custom_filters=None, render=None):
+    """Filter, search, sort and slice like xivo-dao; returns {"total", "items"}.
+
+    columns: name -> function(item) -> value (the exact filters and sortable columns);
+    int_columns: a non-integer filter value gives an empty list; ci_order: sorted case-insensitively;
+    custom_filters: name -> function(item, raw_value) -> bool for filters that are not plain equality;
+    render: function(item) -> dict applied to the returned page only.
+    """
+    limit, offset, direction, order = list_parameters(req, columns, default_order)
+    custom_filters = custom_filters or {}
+    selected = list(items)
+    for name, wanted in req.query.items():
+        if name in _LIST_KEYS:
+            continue
+        if name in custom_filters:
+            check = custom_filters[name]
+            selected = [item for item in selected if check(item, wanted)]
+        elif name in columns:
+            getter = columns[name]
+            if name in int_columns:
+                try:
+                    number = int(wanted)
+                except ValueError:  # xivo-dao: a non-integer value for an Integer column matches nothing
+                    selected = []
+                    break
+                selected = [item for item in selected if getter(item) == number]
+            else:
+                selected = [item for item in selected if _exact(getter(item), wanted)]
+    term = req.query.get("search")
+    if term:
+        pattern = _like_regex(term)
+        getters = [columns[name] for name in search_columns]
+        selected = [item for item in selected
+                    if any(value is not None and pattern.search(_as_search_text(value))
+                           for value in (getter(item) for getter in getters))]
+    getter = columns[order]
+
+    def sort_key(item):
+        value = getter(item)
+        if value is None:
+            return (1, "")
+        if order in ci_order and isinstance(value, str):
+            value = value.lower()
+        return (0, value)
+
+    selected.sort(key=sort_key, reverse=direction == "desc")
+    total = len(selected)
+    page = selected[offset:offset + limit] if limit is not None else selected[offset:]
+    if render:
+        page = [render(item) for item in page]
+    return {"total": total, "items": page}
