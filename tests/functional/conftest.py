@@ -1,0 +1,256 @@
+"""Functional test harness: real ``ansible-playbook`` runs against the confd simulator.
+
+Fixtures
+  generation   "current" or "legacy"; every test that uses ``sim`` runs once per generation.
+               ``@pytest.mark.generation("legacy")`` keeps a test to the named generation(s).
+  sim          the simulator of that generation (tests/sim_fixture.py ``Simulator``), started once per
+               session (per xdist worker) and reset before every test: seed state, empty request
+               log, no faults, read-only off. url, confd_url, auth_url, token, tenant, api(),
+               reset(), requests(), clear_requests(), writes(), readonly(on), readonly_status(),
+               fault(**kw), clear_faults(), state().
+  ansible      an ``AnsibleRunner``: run_playbook(playbook, extra_vars=None, check=False, diff=False,
+               verbosity=0, env=None, expect_rc=None) and run_tasks(tasks, ...), returning a
+               ``PlaybookResult`` (rc, stdout, stderr, tasks, stats, changed_tasks, failed_tasks, task(name)).
+  run_playbook shortcut for ``ansible.run_playbook``.
+
+Playbooks run with the ansible-playbook of the venv running pytest, on localhost with the local
+connection and that venv's Python as interpreter, with this repository as the wazo.confd collection.
+Extra vars and environment give them the simulator's connection: wazo_confd_url, wazo_auth_url,
+wazo_token, wazo_tenant, api_generation (and WAZO_CONFD_URL, WAZO_AUTH_URL, WAZO_TOKEN, WAZO_TENANT,
+WAZO_API_GENERATION; pass ``env={"WAZO_TOKEN": None}`` to unset one, ``connection_env=False`` for none).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tests.sim_fixture import GENERATIONS, Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+CALLBACK_DIR = os.path.join(ROOT, "tests", "functional", "callback_plugins")
+BIN_DIR = os.path.dirname(sys.executable)
+PLAYBOOK_TIMEOUT = int(os.environ.get("WAZO_TEST_PLAYBOOK_TIMEOUT", "600"))
+CONNECTION_ENV = {
+    "wazo_confd_url": "WAZO_CONFD_URL",
+    "wazo_auth_url": "WAZO_AUTH_URL",
+    "wazo_token": "WAZO_TOKEN",
+    "wazo_tenant": "WAZO_TENANT",
+    "api_generation": "WAZO_API_GENERATION",
+}
+MODULE_DEFAULTS = {name: "{{ %s }}" % name for name in CONNECTION_ENV}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "generation(*names): run the test only for these API generations")
+
+
+def pytest_collection_modifyitems(config, items):
+    kept, deselected = [], []
+    for item in items:
+        marker = item.get_closest_marker("generation")
+        callspec = getattr(item, "callspec", None)
+        if marker and callspec and "generation" in callspec.params and callspec.params["generation"] not in marker.args:
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+# -- simulator ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def _simulators():
+    started = {}
+    yield started
+    for simulator in started.values():
+        simulator.stop()
+
+
+@pytest.fixture(scope="session", params=GENERATIONS)
+def generation(request):
+    return request.param
+
+
+@pytest.fixture
+def sim(generation, _simulators):  # pylint: disable=redefined-outer-name
+    simulator = _simulators.get(generation)
+    if simulator is None or not simulator.running:
+        simulator = _simulators[generation] = Simulator(generation).start()
+    return simulator
+
+
+@pytest.fixture(autouse=True)
+def _fresh_simulator(request):
+    # only for tests that use the simulator, each starts from the seed with an empty request log
+    if "sim" in request.fixturenames:
+        request.getfixturevalue("sim").reset()
+
+
+# -- ansible-playbook --------------------------------------------------------------------------
+
+class TaskRecord(dict):
+    """One task result recorded by callback_plugins/record_tasks.py; keys readable as attributes:
+    name, action, host, play, status, changed, failed, skipped, ignore_errors, msg, diff, warnings, result."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+class PlaybookResult:
+    def __init__(self, command, rc, stdout, stderr, records):
+        self.command = command
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.tasks = [TaskRecord(record) for record in records if record.get("event") == "task"]
+        stats = [record["hosts"] for record in records if record.get("event") == "stats"]
+        self.stats = stats[-1] if stats else {}
+
+    @property
+    def changed_tasks(self):
+        return [task for task in self.tasks if task.changed]
+
+    @property
+    def failed_tasks(self):
+        return [task for task in self.tasks if task.failed and not task.ignore_errors]
+
+    @property
+    def changed(self):
+        return len(self.changed_tasks)
+
+    @property
+    def failed(self):
+        return len(self.failed_tasks)
+
+    def task(self, name):
+        """The (last) recorded result of the task called ``name``."""
+        found = [task for task in self.tasks if task.name == name]
+        if not found:
+            raise KeyError("no task %r recorded; recorded: %s" % (name, [task.name for task in self.tasks]))
+        return found[-1]
+
+    def output(self):
+        return "$ %s\nrc=%s\n--- stdout\n%s\n--- stderr\n%s" % (" ".join(self.command), self.rc, self.stdout, self.stderr)
+
+    def __repr__(self):
+        return "<PlaybookResult rc=%s tasks=%d changed=%d failed=%d>" % (self.rc, len(self.tasks), self.changed, self.failed)
+
+
+class AnsibleRunner:
+    def __init__(self, simulator, workdir, collections_path):
+        self.sim = simulator
+        self.workdir = str(workdir)
+        self.collections_path = collections_path
+        self._runs = 0
+
+    def connection_vars(self):
+        return {name: self.sim.connection_vars()[name] for name in CONNECTION_ENV}
+
+    def _write(self, name, text):
+        path = os.path.join(self.workdir, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+
+    def _playbook_path(self, playbook):
+        if isinstance(playbook, (list, dict)):
+            return self._write("playbook-%d.yml" % self._runs, yaml.safe_dump(playbook, sort_keys=False))
+        if "\n" not in playbook and playbook.endswith((".yml", ".yaml")):
+            path = playbook if os.path.isabs(playbook) else os.path.join(ROOT, playbook)
+            if not os.path.isfile(path):
+                raise FileNotFoundError(path)
+            return path
+        return self._write("playbook-%d.yml" % self._runs, playbook)
+
+    def _environment(self, record, env, connection_env):
+        environment = {key: value for key, value in os.environ.items() if not key.startswith(("WAZO_", "ANSIBLE_"))}
+        environment.update({
+            "ANSIBLE_CONFIG": self._write("ansible.cfg", "[defaults]\n"),
+            "ANSIBLE_HOME": os.path.join(self.workdir, "ansible-home"),
+            "ANSIBLE_LOCAL_TEMP": os.path.join(self.workdir, "ansible-tmp"),
+            "ANSIBLE_COLLECTIONS_PATH": self.collections_path,
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
+            "ANSIBLE_CALLBACKS_ENABLED": "record_tasks",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "PATH": BIN_DIR + os.pathsep + os.environ.get("PATH", ""),
+            "WAZO_TEST_RECORD": record,
+        })
+        if connection_env:
+            for name, value in self.connection_vars().items():
+                environment[CONNECTION_ENV[name]] = str(value)
+        for key, value in (env or {}).items():
+            if value is None:
+                environment.pop(key, None)
+            else:
+                environment[key] = str(value)
+        return environment
+
+    def run_playbook(self, playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
+                     expect_rc=None, connection_env=True, args=()):
+        """Run ``playbook`` (YAML text, a list of plays, or a path relative to the repository root)."""
+        self._runs += 1
+        record = os.path.join(self.workdir, "record-%d.jsonl" % self._runs)
+        inventory = self._write("inventory.ini", "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+        variables = dict(self.connection_vars(), wazo_sim_url=self.sim.url)
+        variables.update(extra_vars or {})
+        command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory,
+                   "-e", "@" + self._write("extra-vars-%d.json" % self._runs, json.dumps(variables))]
+        command += ["--check"] if check else []
+        command += ["--diff"] if diff else []
+        command += ["-" + "v" * verbosity] if verbosity else []
+        command += list(args) + [self._playbook_path(playbook)]
+        completed = subprocess.run(command, cwd=self.workdir, env=self._environment(record, env, connection_env),
+                                   stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                   timeout=PLAYBOOK_TIMEOUT, check=False)
+        records = []
+        if os.path.exists(record):
+            with open(record, encoding="utf-8") as handle:
+                records = [json.loads(line) for line in handle if line.strip()]
+        result = PlaybookResult(command, completed.returncode, completed.stdout, completed.stderr, records)
+        if expect_rc is not None and result.rc != expect_rc:
+            raise AssertionError("ansible-playbook exited %s, expected %s\n%s" % (result.rc, expect_rc, result.output()))
+        return result
+
+    def run_tasks(self, tasks, module_defaults=True, play_vars=None, **kwargs):
+        """Run ``tasks`` in one play on localhost, with the simulator connection as module_defaults
+        of the group/wazo.confd.wazo action group (unless module_defaults=False)."""
+        play = {"name": "functional test", "hosts": "localhost", "gather_facts": False}
+        if module_defaults:
+            play["module_defaults"] = {"group/wazo.confd.wazo": dict(MODULE_DEFAULTS)}
+        if play_vars:
+            play["vars"] = play_vars
+        play["tasks"] = tasks
+        return self.run_playbook([play], **kwargs)
+
+
+@pytest.fixture(scope="session")
+def collections_path(tmp_path_factory):
+    """A collections path whose ansible_collections/wazo/confd is this repository (a symlink)."""
+    base = tmp_path_factory.mktemp("collections")
+    namespace = base / "ansible_collections" / "wazo"
+    namespace.mkdir(parents=True)
+    (namespace / "confd").symlink_to(ROOT, target_is_directory=True)
+    return str(base)
+
+
+@pytest.fixture
+def ansible(sim, tmp_path, collections_path):  # pylint: disable=redefined-outer-name
+    return AnsibleRunner(sim, tmp_path, collections_path)
+
+
+@pytest.fixture
+def run_playbook(ansible):  # pylint: disable=redefined-outer-name
+    return ansible.run_playbook
