@@ -1,0 +1,517 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) wazo.confd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one place where the two wazo-confd API generations differ.
+
+``get_adapter(module)`` returns a ``LegacyAdapter`` (Wazo <= 20.12: chan_sip endpoints with int ids,
+``/registers/sip``) or a ``CurrentAdapter`` (Wazo >= 20.13: PJSIP sections, templates, transports,
+endpoints by uuid). Both expose the same methods, so modules never test the generation:
+
+    find_sip_endpoint(name)           the SIP endpoint called name, or None
+    sip_endpoint                      its Resource declaration
+    sip_endpoint_desired(params, current)
+                                      the endpoint fields to ensure, from the provider vocabulary
+    find_trunk(name)                  the trunk whose SIP endpoint is called name, or None
+    trunk_desired(params, current)    the trunk fields to ensure (context defaults to the incall context)
+    trunk_endpoint_path(trunk_id, endpoint)
+                                      the trunk <-> SIP endpoint association route
+    ensure_registration(params)       the whole registration (-> (Resource, object))
+    find_incall(exten, context)       the incall of a DID, or None
+    default_context(context_type, option)
+                                      the tenant's only context of a type (incall, outcall...)
+
+The chan_sip -> PJSIP translation follows Wazo's own 2020 migration (xivo-manage-db
+ea74eca400ce_sip_to_pjsip_endpoint and its follow-up fixes).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, LEGACY
+from ansible_collections.wazo.confd.plugins.module_utils.engine import (
+    Reference, Resource, WazoError, same_multiset, same_uuid, same_uuids,
+)
+
+# PJSIP sections managed by wazo_sip_endpoint; the registration ones belong to wazo_register.
+ENDPOINT_SECTIONS = ('aor_section_options', 'auth_section_options', 'endpoint_section_options',
+                     'identify_section_options', 'outbound_auth_section_options')
+REGISTRATION_SECTIONS = ('registration_section_options', 'registration_outbound_auth_section_options')
+ALL_SECTIONS = ENDPOINT_SECTIONS + REGISTRATION_SECTIONS
+
+TRANSPORT_PROTOCOLS = ('udp', 'tcp', 'tls', 'ws', 'wss')
+# Contexts of a current server are named ctx-<tenant slug>-<type>-<uuid> by confd itself (>= 23.12).
+GENERATED_CONTEXT_NAME = re.compile(r'^ctx-.+-(internal|incall|outcall|services|others)-[0-9a-f-]{36}$')
+GLOBAL_TEMPLATE = 'global'
+REGISTRATION_TEMPLATE = 'registration_trunk'
+
+# Options a legacy server always reports, whatever was sent (column defaults of usersip).
+LEGACY_DEFAULT_OPTIONS = (('amaflags', 'default'), ('call-limit', '10'), ('subscribemwi', 'no'))
+# Legacy boolean columns read back as yes/no whatever truthy spelling was written.
+LEGACY_TRUE = frozenset(['yes', 'true', '1', 'on'])
+LEGACY_FALSE = frozenset(['no', 'false', '0', 'off'])
+
+# ---- chan_sip -> PJSIP mapping (Wazo's 2020 migration) --------------------------------------------
+AOR_RENAMES = {'qualifyfreq': 'qualify_frequency', 'maxexpiry': 'maximum_expiration',
+               'minexpiry': 'minimum_expiration', 'defaultexpiry': 'default_expiration'}
+ENDPOINT_RENAMES = {
+    'fromuser': 'from_user', 'fromdomain': 'from_domain', 'trustrpid': 'trust_id_inbound',
+    'session-timers': 'timers', 'session-expires': 'timers_sess_expires', 'session-minse': 'timers_min_se',
+    'allowsubscribe': 'allow_subscribe', 'allowtransfer': 'allow_transfer', 'autoframing': 'use_ptime',
+    'busylevel': 'device_state_busy_at', 'callingpres': 'callerid_privacy', 'cid_tag': 'callerid_tag',
+    'mohsuggest': 'moh_suggest', 'mwifrom': 'mwi_from_user', 'rtptimeout': 'rtp_timeout',
+    'rtpholdtimeout': 'rtp_timeout_hold', 'subminexpiry': 'sub_min_expiry', 'tonezone': 'tone_zone',
+    'outboundproxy': 'outbound_proxy', 'icesupport': 'ice_support', 'avpf': 'use_avpf',
+    'sdpowner': 'sdp_owner', 'sdpsession': 'sdp_session', 'dtlsverify': 'dtls_verify',
+    'dtlsrekey': 'dtls_rekey', 'dtlscertfile': 'dtls_cert_file', 'dtlsprivatekey': 'dtls_private_key',
+    'dtlscipher': 'dtls_cipher', 'dtlscafile': 'dtls_ca_file', 'dtlscapath': 'dtls_ca_path',
+    'dtlssetup': 'dtls_setup',
+}
+VALUE_MAPS = {
+    'dtmfmode': {'rfc2833': [('dtmf_mode', 'rfc4733')], 'inband': [('dtmf_mode', 'inband')],
+                 'info': [('dtmf_mode', 'info')]},
+    'directmedia': {'yes': [('direct_media', 'yes')], 'no': [('direct_media', 'no')],
+                    'update': [('direct_media_method', 'update')],
+                    'outgoing': [('direct_media_glare_mitigation', 'outgoing')],
+                    'nonat': [('disable_directed_media_on_nat', 'yes')]},
+    'progressinband': {'no': [('inband_progress', 'no')], 'never': [('inband_progress', 'no')],
+                       'yes': [('inband_progress', 'yes')]},
+    'sendrpid': {'yes': [('send_rpid', 'yes')], 'rpid': [('send_rpid', 'yes')], 'pai': [('send_pai', 'yes')]},
+    'encryption': {'yes': [('media_encryption', 'sdes')]},
+}
+# nat is a comma list in chan_sip; each part maps on its own, as Asterisk's sip_to_pjsip does
+# (Wazo's migration matched whole values and produced nothing for e.g. "force_rport,comedia").
+NAT_PARTS = {'yes': [('rtp_symmetric', 'yes'), ('rewrite_contact', 'yes')], 'comedia': [('rtp_symmetric', 'yes')],
+             'force_rport': [('force_rport', 'yes'), ('rewrite_contact', 'yes')], 'no': []}
+IDENTIFY_KEYS = frozenset(['srv_lookups', 'match_header'])
+REGISTRATION_KEYS = frozenset(['contact_header_params', 'forbidden_retry_interval', 'fatal_retry_interval', 'line',
+                               'server_uri', 'support_path', 'support_outbound'])
+# Dropped by Wazo's migration: no PJSIP equivalent, or kept elsewhere (context lives on the trunk).
+DROPPED_KEYS = frozenset(['type', 'qualify', 'context', 'call-limit', 'subscribemwi', 'md5secret', 'category',
+                          'protocol'])
+
+
+def option_text(value):
+    """confd option values are strings; YAML booleans become the yes/no Asterisk understands."""
+    if isinstance(value, bool):
+        return 'yes' if value else 'no'
+    return str(value)
+
+
+def option_pairs(value, option):
+    """A user's option list ([[key, value], ...] or {key: value or [values]}) as [[str, str], ...]."""
+    if value is None:
+        return []
+    pairs = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            for one in (item if isinstance(item, list) else [item]):
+                pairs.append([str(key), option_text(one)])
+        return pairs
+    if not isinstance(value, list):
+        raise WazoError('must be a list of [key, value] pairs or a mapping, got %s' % type(value).__name__, option)
+    for item in value:
+        if isinstance(item, dict) and len(item) == 1:
+            item = list(item.items())[0]
+        if not isinstance(item, (list, tuple)) or len(item) != 2 or isinstance(item[0], (list, dict)):
+            raise WazoError('each item must be a [key, value] pair, got %r' % (item,), option)
+        pairs.append([str(item[0]), option_text(item[1])])
+    return pairs
+
+
+def merge_options(current, wanted, exact=False):
+    """Options after applying the user's: every key the user states replaces all its occurrences;
+    other keys stay unless exact. Returns a new list."""
+    if exact:
+        return [list(pair) for pair in wanted]
+    keys = set(key for key, _ in wanted)
+    return [list(pair) for pair in current or [] if pair[0] not in keys] + [list(pair) for pair in wanted]
+
+
+def _normalize_legacy(pairs):
+    normalized = []
+    for key, value in pairs or []:
+        text = str(value).lower()
+        value = 'yes' if text in LEGACY_TRUE else 'no' if text in LEGACY_FALSE else str(value)
+        normalized.append([str(key), value])
+    return normalized
+
+
+def same_legacy_options(current, desired):
+    """Legacy options: order unstable and boolean columns read back as yes/no."""
+    return same_multiset(_normalize_legacy(current), _normalize_legacy(desired))
+
+
+def transport_name(value):
+    """A protocol keyword (udp, tcp, tls, ws, wss) names Wazo's default transport-<protocol>."""
+    return 'transport-%s' % value if value in TRANSPORT_PROTOCOLS else value
+
+
+def chan_sip_to_pjsip(username=None, secret=None, host=None, port=None, options=()):
+    """Translate the provider (chan_sip) vocabulary to PJSIP sections.
+
+    Returns ({section: [[key, value], ...]}, transport name from a ``transport`` option or None,
+    [keys with no PJSIP equivalent]).
+    """
+    sections = dict((section, []) for section in ALL_SECTIONS)
+    ignored = []
+    transport = None
+    settings = dict((key, value) for key, value in options)
+
+    def add(section, key, value):
+        sections[section].append([key, str(value)])
+
+    for key, value in (('username', username), ('password', secret)):
+        if value is not None:
+            add('outbound_auth_section_options', key, value)
+            # A trunk that chan_sip did not authenticate (insecure=...) gets no inbound auth (mdb 8e09c6fde62d).
+            if 'insecure' not in settings:
+                add('auth_section_options', key, value)
+    if host == 'dynamic':
+        add('aor_section_options', 'max_contacts', '1')
+        add('aor_section_options', 'remove_existing', 'yes')
+    elif host:
+        add('aor_section_options', 'contact', 'sip:%s%s:%s' % (username + '@' if username else '', host, port or 5060))
+    codecs = ['!' + codec if codec != 'all' else '!all'
+              for key, value in options if key == 'disallow' for codec in value.split(',') if codec]
+    codecs += [codec for key, value in options if key == 'allow' for codec in value.split(',') if codec]
+    if codecs:
+        add('endpoint_section_options', 'allow', ','.join(codecs))
+
+    for key, value in options:
+        if key in ('allow', 'disallow', 'insecure'):
+            continue
+        if key == 'transport':
+            transport = transport_name(value.split(',')[0])
+        elif key in AOR_RENAMES:
+            add('aor_section_options', AOR_RENAMES[key], value)
+        elif key in ENDPOINT_RENAMES:
+            add('endpoint_section_options', ENDPOINT_RENAMES[key], value)
+        elif key == 'nat':
+            parts = [part.strip() for part in value.split(',')]
+            if not all(part in NAT_PARTS for part in parts):
+                ignored.append('nat=%s' % value)
+            for pjsip_key, pjsip_value in sorted(set(pair for part in parts for pair in NAT_PARTS.get(part, []))):
+                add('endpoint_section_options', pjsip_key, pjsip_value)
+        elif key in VALUE_MAPS:
+            mapped = VALUE_MAPS[key].get(value)
+            if mapped is None:
+                ignored.append('%s=%s' % (key, value))
+            for pjsip_key, pjsip_value in mapped or []:
+                add('endpoint_section_options', pjsip_key, pjsip_value)
+        elif key in IDENTIFY_KEYS:
+            add('identify_section_options', key, value)
+        elif key in REGISTRATION_KEYS:
+            add('registration_section_options', key, value)
+        elif key in DROPPED_KEYS:
+            ignored.append(key)
+        else:
+            # Same name in PJSIP (callerid, language, accountcode...); confd rejects unknown names itself.
+            add('endpoint_section_options', key, value)
+    return sections, transport, ignored
+
+
+# ---- references ----------------------------------------------------------------------------------
+def _context_name(module, value):
+    return get_adapter(module).context_name(value)
+
+
+def _transport(module, value):
+    name = transport_name(value)
+    found = module.find_one('/sip/transports', {'name': name}, kind='SIP transport', label=name)
+    if found is None:
+        raise LookupError('no SIP transport named %r on this server' % name)
+    return found
+
+
+def _template_uuid(module, label):
+    found = module.find_one('/endpoints/sip/templates', {'label': label}, kind='SIP template', label=label)
+    if found is None:
+        raise LookupError('no SIP template labelled %r in this tenant' % label)
+    return {'uuid': found['uuid']}
+
+
+def _default_context(module, context_type):
+    contexts = [context for context in module.client.list('/contexts', {'type': context_type})
+                if context.get('type') == context_type]
+    if len(contexts) != 1:
+        raise LookupError('not set, and the tenant has %s %s context%s: name one' % (
+            len(contexts) or 'no', context_type, '' if len(contexts) == 1 else 's (%s)' % ', '.join(
+                str(context.get('label') or context.get('name')) for context in contexts)))
+    return contexts[0]['name']
+
+
+def _labels(templates):
+    """Labels of a template list whose items are labels or template objects."""
+    return [item.get('label') if isinstance(item, dict) else item for item in templates or []]
+
+
+def _template_uuids(module, templates):
+    # Template objects already on the endpoint keep their uuid; labels are looked up.
+    return [{'uuid': item['uuid']} if isinstance(item, dict) else module.resolve('templates', TEMPLATE, item)
+            for item in templates]
+
+
+CONTEXT = Reference('context', _context_name, matches=lambda current, value: current == value)
+DEFAULT_CONTEXT = Reference('default context', _default_context)
+TRANSPORT_NAME = Reference('SIP transport name', lambda module, value: _transport(module, value)['name'],
+                           matches=lambda current, value: current == transport_name(value))
+TRANSPORT_UUID = Reference('SIP transport', lambda module, value: {'uuid': _transport(module, value)['uuid']})
+TEMPLATE = Reference('SIP template', _template_uuid)
+TEMPLATES = Reference('SIP templates', _template_uuids,
+                      matches=lambda current, templates: _labels(current) == _labels(templates))
+
+TRUNK = Resource('trunk', '/trunks', fields=('context', 'outgoing_caller_id_format', 'twilio_incoming'),
+                 references={'context': CONTEXT})
+LEGACY_SIP_ENDPOINT = Resource('SIP endpoint', '/endpoints/sip', id_field='id',
+                               fields=('name', 'username', 'secret', 'type', 'host', 'options'),
+                               secret_fields=('secret',), compare={'options': same_legacy_options})
+CURRENT_SIP_ENDPOINT = Resource('SIP endpoint', '/endpoints/sip', id_field='uuid',
+                                fields=('name', 'label', 'templates', 'transport') + ALL_SECTIONS,
+                                compare=dict([('templates', same_uuids), ('transport', same_uuid)]
+                                             + [(section, same_multiset) for section in ALL_SECTIONS]),
+                                references={'templates': TEMPLATES, 'transport': TRANSPORT_UUID})
+LEGACY_REGISTER = Resource('SIP register', '/registers/sip',
+                           fields=('sip_username', 'auth_username', 'auth_password', 'remote_host', 'remote_port',
+                                   'transport', 'callback_extension', 'expiration', 'enabled'),
+                           secret_fields=('auth_password',), references={'transport': TRANSPORT_NAME})
+
+
+def get_adapter(module):
+    """The adapter of the server's generation (detected once per task), shared by the whole task."""
+    adapter = getattr(module, 'wazo_adapter', None)
+    if adapter is None:
+        adapter = (LegacyAdapter if module.client.generation == LEGACY else CurrentAdapter)(module)
+        module.wazo_adapter = adapter
+    return adapter
+
+
+class BaseAdapter(object):
+    generation = None
+    sip_endpoint = None
+
+    # The list filter that matches an endpoint's name exactly.
+    endpoint_name_filter = 'name'
+
+    def __init__(self, module):
+        self.module = module
+        self._endpoints = {}
+
+    def find_sip_endpoint(self, name, cached=True):
+        """The endpoint called name (looked up once per task unless cached is false)."""
+        if name not in self._endpoints or not cached:
+            self._endpoints[name] = self.module.find_one(
+                '/endpoints/sip', {self.endpoint_name_filter: name}, match=lambda item: item.get('name') == name,
+                kind='SIP endpoint', label=name)
+        return self._endpoints[name]
+
+    def default_context(self, context_type, option):
+        return self.module.resolve(option, DEFAULT_CONTEXT, context_type)
+
+    def trunk_desired(self, params, current):
+        context = params.get('context')
+        if context is None and not (current or {}).get('context'):
+            context = self.default_context('incall', 'context')
+        return dict(context=context, outgoing_caller_id_format=params.get('outgoing_caller_id_format'),
+                    twilio_incoming=params.get('twilio_incoming'))
+
+    def trunk_endpoint_path(self, trunk_id, endpoint):
+        return '/trunks/%s/endpoints/sip/%s' % (trunk_id, endpoint[self.sip_endpoint.id_field])
+
+    def _trunk_for_registration(self, params):
+        trunk = self.find_trunk(params['trunk'])
+        if trunk is None and params['state'] == 'present':
+            raise WazoError('no trunk whose SIP endpoint is named %r; create it with wazo.confd.wazo_trunk first'
+                            % params['trunk'], 'trunk')
+        return trunk
+
+    @staticmethod
+    def sip_username(params):
+        sip_username = params.get('sip_username') or params.get('auth_username')
+        if not sip_username:
+            raise WazoError('required (or auth_username) when state is present', 'sip_username')
+        return sip_username
+
+
+class LegacyAdapter(BaseAdapter):
+    """Wazo <= 20.12: chan_sip endpoint bodies, /registers/sip, int ids."""
+
+    generation = LEGACY
+    sip_endpoint = LEGACY_SIP_ENDPOINT
+    # ?username= filters on the endpoint's *name* column on this generation; ?name= is ignored.
+    endpoint_name_filter = 'username'
+
+    def sip_endpoint_desired(self, params, current):
+        for option in ('templates', 'transport') + ALL_SECTIONS:
+            if params.get(option) is not None:
+                raise WazoError('is only available on Wazo 20.13 and later (PJSIP); this server speaks the legacy '
+                                'chan_sip API: use username, secret, host, port, type and options', option)
+        if params.get('label') is not None:
+            self.module.warn('label is ignored: legacy (chan_sip) SIP endpoints have no label')
+        options = option_pairs(params.get('options'), 'options')
+        if params.get('port') is not None:
+            options = merge_options(options, [['port', str(params['port'])]])
+        exact = params.get('options_mode') == 'exact'
+        desired = dict((field, params.get(field)) for field in ('name', 'username', 'secret', 'type', 'host'))
+        if exact:
+            stated = set(key for key, _ in options)
+            desired['options'] = options + [list(pair) for pair in LEGACY_DEFAULT_OPTIONS if pair[0] not in stated]
+        elif options:
+            desired['options'] = merge_options((current or {}).get('options'), options)
+        return desired
+
+    def context_name(self, value):
+        context = self.module.find_one('/contexts', {'name': value}, kind='context', label=value)
+        if context is None:
+            raise LookupError('no context named %r in the tenant (legacy servers find contexts by name)' % value)
+        return context['name']
+
+    def find_trunk(self, name):
+        endpoint = self.find_sip_endpoint(name)
+        if not (endpoint and endpoint.get('trunk')):
+            return None
+        self.module.doing('reading the trunk of SIP endpoint %r' % name)
+        return self.module.client.get('/trunks/%s' % endpoint['trunk']['id'])
+
+    def trunk_desired(self, params, current):
+        if params.get('outgoing_caller_id_format') is not None:
+            raise WazoError('is not supported by legacy servers (Wazo <= 20.12), which silently drop it; '
+                            'remove it for this server', 'outgoing_caller_id_format')
+        return super(LegacyAdapter, self).trunk_desired(params, current)
+
+    def ensure_registration(self, params):
+        """/registers/sip + its trunk association, updated in place."""
+        module = self.module
+        trunk = self._trunk_for_registration(params)
+        link = (trunk or {}).get('register_sip')
+        current = None
+        if link:
+            module.doing('reading the SIP register of trunk %r' % params['trunk'])
+            current = module.client.get('/registers/sip/%s' % link['id'])
+        if params['state'] == 'absent':
+            # DELETE /trunks/{t}/registers/sip/{r} is a no-op on these servers: delete the register itself.
+            module.delete(LEGACY_REGISTER, current, label=params['trunk'])
+            return LEGACY_REGISTER, None
+        desired = dict((field, params.get(field)) for field in LEGACY_REGISTER.fields)
+        desired['sip_username'] = self.sip_username(params)
+        plan = module.plan(LEGACY_REGISTER, current, desired, label=params['trunk'])
+        register = module.apply(plan)
+        if module.link('/trunks/%s/registers/sip/%s' % (trunk['id'], plan.id), linked=current is not None,
+                       diff_key='trunk', after=params['trunk']) and not module.check_mode:
+            register = module.client.get(LEGACY_REGISTER.item_path(plan.id))
+        return LEGACY_REGISTER, register
+
+    def find_incall(self, exten, context):
+        extension = self.module.find_one('/extensions', {'exten': exten, 'context': context}, kind='extension',
+                                         label='%s@%s' % (exten, context))
+        if not (extension and extension.get('incall')):
+            return None
+        return self.module.client.get('/incalls/%s' % extension['incall']['id'])
+
+
+class CurrentAdapter(BaseAdapter):
+    """Wazo >= 20.13: PJSIP sections, templates and transports, endpoints by uuid."""
+
+    generation = CURRENT
+    sip_endpoint = CURRENT_SIP_ENDPOINT
+
+    def sip_endpoint_desired(self, params, current):
+        current = current or {}
+        options = option_pairs(params.get('options'), 'options')
+        translated, options_transport, ignored = chan_sip_to_pjsip(
+            params.get('username'), params.get('secret'), params.get('host'), params.get('port'), options)
+        if params.get('type') is not None:
+            ignored.insert(0, 'type')
+        if ignored:
+            self.module.warn('No PJSIP equivalent on this server (Wazo 20.13 and later), ignored as Wazo\'s own '
+                             'migration did: %s' % ', '.join(ignored))
+        exact = params.get('options_mode') == 'exact'
+        desired = dict(name=params['name'], label=params.get('label') or (None if current else params['name']))
+        for section in ENDPOINT_SECTIONS:
+            wanted = merge_options(translated[section], option_pairs(params.get(section), section))
+            if wanted or exact:
+                desired[section] = merge_options(current.get(section), wanted, exact)
+        for section in REGISTRATION_SECTIONS:
+            if translated[section]:
+                desired[section] = merge_options(current.get(section), translated[section])
+        templates = params.get('templates')
+        desired['templates'] = [GLOBAL_TEMPLATE] if templates is None and not current else templates
+        desired['transport'] = params.get('transport') or options_transport
+        return desired
+
+    def context_name(self, value):
+        by = 'name' if GENERATED_CONTEXT_NAME.match(value) else 'label'
+        context = self.module.find_one('/contexts', {by: value}, kind='context', label=value)
+        if context is None:
+            raise LookupError('no context %s %r in the tenant' % ('named' if by == 'name' else 'labelled', value))
+        return context['name']
+
+    def find_trunk(self, name):
+        return self.module.find_one('/trunks', {'name': name}, kind='trunk', label=name,
+                                    match=lambda trunk: (trunk.get('endpoint_sip') or {}).get('name') == name)
+
+    def ensure_registration(self, params):
+        """The registration_* sections of the trunk's endpoint, and its registration_trunk template."""
+        module = self.module
+        trunk = self._trunk_for_registration(params)
+        link = (trunk or {}).get('endpoint_sip')
+        if trunk is not None and not link:
+            raise WazoError('trunk %r has no SIP endpoint' % params['trunk'], 'trunk')
+        endpoint = None
+        if link:
+            module.doing('reading the SIP endpoint of trunk %r' % params['trunk'])
+            endpoint = module.client.get('/endpoints/sip/%s' % link['uuid'])
+        if endpoint is None:
+            return CURRENT_SIP_ENDPOINT, None
+        templates = endpoint.get('templates') or []
+        labels = _labels(templates)
+        if params['state'] == 'absent':
+            desired = dict((section, []) for section in REGISTRATION_SECTIONS)
+            swapped = [GLOBAL_TEMPLATE if label == REGISTRATION_TEMPLATE else template
+                       for label, template in zip(labels, templates)]
+            if labels.count(GLOBAL_TEMPLATE) and REGISTRATION_TEMPLATE in labels:
+                swapped = [item for item, label in zip(swapped, labels) if label != REGISTRATION_TEMPLATE]
+        elif REGISTRATION_TEMPLATE in labels:
+            desired, swapped = self._registration_sections(params, endpoint), templates
+        else:
+            desired = self._registration_sections(params, endpoint)
+            swapped = ([REGISTRATION_TEMPLATE if label == GLOBAL_TEMPLATE else template
+                        for label, template in zip(labels, templates)]
+                       if GLOBAL_TEMPLATE in labels else [REGISTRATION_TEMPLATE] + templates)
+        desired['templates'] = swapped if _labels(swapped) != labels else None
+        endpoint = module.ensure(CURRENT_SIP_ENDPOINT, endpoint, desired, label=params['trunk'])
+        return CURRENT_SIP_ENDPOINT, endpoint
+
+    def _registration_sections(self, params, endpoint):
+        """Wazo's register mapping: client_uri, server_uri, expiration, contact_user, transport; outbound auth."""
+        sip_username = self.sip_username(params)
+        hostport = params['remote_host'] + (':%s' % params['remote_port'] if params.get('remote_port') else '')
+        if params.get('enabled') is False:
+            raise WazoError('false is not supported on Wazo 20.13 and later; use state=absent to remove the '
+                            'registration', 'enabled')
+        registration = [['client_uri', 'sip:%s@%s' % (sip_username, hostport)], ['server_uri', 'sip:' + hostport],
+                        ['expiration', str(params.get('expiration') or 120)]]
+        if params.get('callback_extension'):
+            registration.append(['contact_user', params['callback_extension']])
+        if params.get('transport'):
+            current_transport = dict(endpoint.get('registration_section_options') or []).get('transport')
+            name = (current_transport if TRANSPORT_NAME.matches(current_transport, params['transport'])
+                    else self.module.resolve('transport', TRANSPORT_NAME, params['transport']))
+            registration.append(['transport', name])
+        auth = [['username', params.get('auth_username') or sip_username]]
+        if params.get('auth_password'):
+            auth.append(['password', params['auth_password']])
+        return dict(registration_section_options=merge_options(endpoint.get('registration_section_options'),
+                                                               registration),
+                    registration_outbound_auth_section_options=merge_options(
+                        endpoint.get('registration_outbound_auth_section_options'), auth))
+
+    def find_incall(self, exten, context):
+        def owns_did(incall):
+            return any(extension.get('exten') == exten and extension.get('context') == context
+                       for extension in incall.get('extensions') or [])
+        return self.module.find_one('/incalls', {'exten': exten}, match=owns_did, kind='incall',
+                                    label='%s@%s' % (exten, context))

@@ -1,0 +1,468 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) wazo.confd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Declarative resource engine of the wazo.confd modules.
+
+A module is an argument spec, a declaration and a few calls; the engine does the rest: find the
+current object, resolve references before any write, send the smallest payload, honour check mode,
+record the diff with secrets masked, and exit with a uniform result.
+
+Module shape::
+
+    def ensure_thing(module):
+        adapter = get_adapter(module)                    # generation-specific lookups (adapters.py)
+        current = adapter.find_thing(module.params['name'])
+        if module.params['state'] == 'absent':
+            module.delete(THING, current, label=module.params['name'])
+            return module.exit_resource('thing', THING, None)
+        desired = {'name': module.params['name'], 'context': module.params['context'], ...}
+        plan = module.plan(THING, current, desired, label=module.params['name'],
+                           lookup=lambda: adapter.find_thing(module.params['name']))
+        # ...plan every other object the task touches here: all reads and resolutions happen
+        # before the first write, so bad input fails with zero writes...
+        thing = module.apply(plan)
+        module.link('/things/%s/others/%s' % (plan.id, other_id), linked=..., diff_key='other', ...)
+        module.exit_resource('thing', THING, thing, refresh=True)
+
+    def main():
+        WazoModule(argument_spec=dict(name=dict(type='str', required=True), ...)).run(ensure_thing)
+
+Declaring a resource (``Resource``):
+    kind            human name used in messages ("trunk", "SIP endpoint")
+    path            collection path; items are ``{path}/{id}``
+    id_field        'id' (int ids) or 'uuid'
+    fields          writable fields the module manages; only these are compared, sent and diffed
+    secret_fields   top-level fields masked as '********' in results and diffs; in every list of
+                    ``[key, value]`` pairs, keys in SECRET_OPTION_KEYS are masked too (chan_sip
+                    ``secret``, PJSIP ``password``)
+    compare         {field: function(current_value, desired_value) -> bool} for fields whose
+                    equality is not plain equality: ``same_multiset`` (option lists), ``same_uuids``
+                    (ordered ``[{"uuid"}]``), ``same_uuid`` (``{"uuid"}`` or null)
+    references      {field: Reference}: the desired value of that field is what the user wrote
+                    (a name, a label) and becomes the stored value through the reference
+
+References (``Reference(kind, resolve, matches=None)``): ``resolve(module, value)`` returns the
+value confd stores, or raises ``LookupError(reason)``; the engine turns that into a failure naming
+the option. Each (kind, value) is resolved once per task. ``matches(current_value, value)`` lets the
+engine skip the request when the current object already holds that reference (a context name equal
+to the one asked, a template list with the same labels).
+
+Finding objects: ``module.find_one(path, params, match, kind, label)`` sends ONE list request with
+the server's exact filters, keeps the items for which ``match(item)`` holds (the server ignores
+unknown filters, so never trust a filter blindly) and fails when more than one object matches.
+
+Writing: ``plan()`` resolves references and computes the changed fields (no request except the
+lookups of references); ``apply(plan)`` POSTs (create), PUTs only the changed fields (update) or
+does nothing. A POST that failed without an answer or with a 5xx may have landed: ``apply`` then
+calls ``plan.lookup()`` and adopts what it finds instead of creating a duplicate.
+``delete(resource, current)`` deletes when the object exists.
+
+Associations:
+    link(path, linked, ...)            single link: ``PUT a/{id}/b/{id}`` when not linked yet
+    unlink(path, linked, ...)          ``DELETE a/{id}/b/{id}`` when linked
+    set_ordered(path, key, desired_ids, current_ids, ...)
+                                       ordered list replaced whole by one PUT
+                                       (``PUT /outcalls/{id}/trunks {"trunks": [{"id": 1}]}``)
+    sync_links(path_template, desired, current, ...)
+                                       unordered set with per-link attributes: desired/current are
+                                       {target_id: {attribute: value}}; PUT ``path_template % target``
+                                       with the attributes for new or changed links, DELETE for gone ones
+
+Everything honours check mode (no write, same ``changed``) and records ``diff`` (``diff_key`` nests
+a part under a name). ``exit_resource(key, resource, obj, refresh)`` returns ``changed``, ``diff``,
+``key`` (the object as the server has it, secrets masked; re-read once when something changed),
+its ``id`` or ``uuid`` and ``api_requests`` (requests sent by the task).
+Errors: ``WazoError(message, option)`` for bad input or ambiguous data, ``ConfdError`` from the
+client for API failures; ``run()`` turns both into ``fail_json`` with what was being done.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+from collections import Counter
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.wazo.confd.plugins.module_utils.client import (
+    CONNECTION_ARGUMENT_SPEC, HAS_REQUESTS, MASK, REQUESTS_IMPORT_ERROR, ConfdClient, ConfdError,
+)
+
+# Keys whose value is a secret inside [key, value] option lists (chan_sip options, PJSIP sections).
+SECRET_OPTION_KEYS = frozenset(['secret', 'password', 'md5secret', 'remotesecret'])
+
+
+class WazoError(Exception):
+    """Bad input or data the module cannot act on; ``option`` names the module option at fault."""
+
+    def __init__(self, message, option=None):
+        self.option = option
+        super(WazoError, self).__init__('%s: %s' % (option, message) if option else message)
+
+
+class Reference(object):
+    """A field whose desired value is a user's name for another object; see the module docstring."""
+
+    def __init__(self, kind, resolve, matches=None):
+        self.kind = kind
+        self.resolve = resolve
+        self.matches = matches
+
+
+class Resource(object):
+    """Declaration of a confd resource; see the module docstring."""
+
+    def __init__(self, kind, path, id_field='id', fields=(), secret_fields=(), compare=None, references=None):
+        self.kind = kind
+        self.path = path
+        self.id_field = id_field
+        self.fields = tuple(fields)
+        self.secret_fields = frozenset(secret_fields)
+        self.compare = dict(compare or {})
+        self.references = dict(references or {})
+
+    def item_path(self, obj_id):
+        return '%s/%s' % (self.path, obj_id)
+
+    def same(self, field, current, desired):
+        return self.compare.get(field, same_value)(current, desired)
+
+    def mask(self, obj):
+        """A copy of obj with its secrets masked."""
+        return mask_secrets(obj, self.secret_fields)
+
+    def managed(self, obj, fields=None):
+        """The managed fields of obj (for the diff)."""
+        return dict((field, obj.get(field)) for field in (fields or self.fields) if field in obj)
+
+
+# ---- comparison helpers ------------------------------------------------------------------------
+def same_value(current, desired):
+    """Plain equality, tolerant of confd's str/int mixes (``remote_port: "5060"`` reads back 5060)."""
+    if current == desired:
+        return True
+    if isinstance(current, bool) or isinstance(desired, bool) or current is None or desired is None:
+        return False
+    if isinstance(current, (dict, list)) or isinstance(desired, (dict, list)):
+        return False
+    return str(current) == str(desired)
+
+
+def _pairs_counter(pairs):
+    return Counter((str(key), str(value)) for key, value in (pairs or []))
+
+
+def same_multiset(current, desired):
+    """[key, value] lists compared regardless of order (confd gives no order guarantee)."""
+    return _pairs_counter(current) == _pairs_counter(desired)
+
+
+def same_uuid(current, desired):
+    """``{"uuid": ...}`` references (or null)."""
+    return (current or {}).get('uuid') == (desired or {}).get('uuid')
+
+
+def same_uuids(current, desired):
+    """Ordered ``[{"uuid": ...}]`` lists (template order is inheritance order)."""
+    return [item.get('uuid') for item in current or []] == [item.get('uuid') for item in desired or []]
+
+
+def mask_secrets(obj, secret_fields=()):
+    """Deep copy of obj with the secret fields and secret [key, value] options masked."""
+    if obj is None:
+        return None
+    masked = copy.deepcopy(obj)
+    if isinstance(masked, dict):
+        for key, value in masked.items():
+            if key in secret_fields and value not in (None, ''):
+                masked[key] = MASK
+            elif isinstance(value, list):
+                masked[key] = [_mask_pair(item) for item in value]
+    return masked
+
+
+def _mask_pair(item):
+    if isinstance(item, (list, tuple)) and len(item) == 2 and str(item[0]) in SECRET_OPTION_KEYS:
+        return [item[0], MASK]
+    return item
+
+
+class Plan(object):
+    """What apply() will do for one object: action 'create', 'update' or None, with the payload."""
+
+    def __init__(self, resource, current, desired, changes, label, lookup, diff_key):
+        self.resource = resource
+        self.current = current
+        self.desired = desired
+        self.changes = changes
+        self.label = label
+        self.lookup = lookup
+        self.diff_key = diff_key
+        self.result = current
+
+    @property
+    def action(self):
+        if self.current is None:
+            return 'create'
+        return 'update' if self.changes else None
+
+    @property
+    def id(self):
+        """Id of the object once applied (None for an object created in check mode)."""
+        return (self.result or {}).get(self.resource.id_field)
+
+
+class WazoModule(AnsibleModule):
+    """AnsibleModule with the connection options, check mode, a lazy client and the resource engine."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        kwargs.setdefault('supports_check_mode', True)
+        super(WazoModule, self).__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+        self._closed = False
+        self._references = {}
+        self._before = {}
+        self._after = {}
+        self._doing = None
+        self.changed = False
+
+    # ---- client and lifecycle --------------------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            try:
+                self._client = ConfdClient.from_params(self.params, warn=self.warn, on_secret=self.no_log_values.add)
+            except ValueError as error:
+                self.fail_json(msg=str(error))
+        return self._client
+
+    def warn(self, warning):
+        super(WazoModule, self).warn(self._client.scrub(warning) if self._client else warning)
+
+    def _close_client(self):
+        # The client stays attached after close() so that late warnings are still scrubbed.
+        if self._client is not None and not self._closed:
+            self._closed = True
+            self._client.close()
+
+    def exit_json(self, **kwargs):
+        self._close_client()
+        super(WazoModule, self).exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        self._close_client()
+        super(WazoModule, self).fail_json(msg=msg, **kwargs)
+
+    def run(self, function):
+        """Call function(self) and turn API and input errors into a clear fail_json."""
+        try:
+            function(self)
+        except WazoError as error:
+            self.fail_json(msg=str(error), changed=self.changed)
+        except ConfdError as error:
+            doing = ('Failed %s: ' % self._doing) if self._doing else 'Failed: '
+            self.fail_json(msg=doing + error.describe(), changed=self.changed, method=error.method,
+                           path=error.path, status=error.status, messages=error.messages)
+
+    def doing(self, description):
+        """Say what the task is doing, for the message of a failure that happens next."""
+        self._doing = description
+
+    # ---- lookups ---------------------------------------------------------------------------------
+    def find_one(self, path, params, match=None, kind='object', label=None):
+        """The one object a filtered list request returns (None if none); WazoError if several match."""
+        self.doing('looking up %s %r' % (kind, label if label is not None else params))
+        items = self.client.list(path, params)
+        if match is None:
+            def match(item):
+                return all(same_value(item.get(key), value) for key, value in params.items())
+        found = [item for item in items if match(item)]
+        if len(found) > 1:
+            raise WazoError('%d %ss match %r; cannot choose one (ids: %s)' % (
+                len(found), kind, label if label is not None else params,
+                ', '.join(str(item.get('uuid', item.get('id'))) for item in found)))
+        return found[0] if found else None
+
+    def resolve(self, option, reference, value):
+        """Resolve a user's value through a reference, once per task; WazoError naming the option."""
+        key = (reference.kind, _hashable(value))
+        if key not in self._references:
+            self.doing('resolving %s %r (option %s)' % (reference.kind, value, option))
+            try:
+                self._references[key] = reference.resolve(self, value)
+            except LookupError as error:
+                raise WazoError(str(error.args[0]) if error.args else 'not found', option=option)
+        return self._references[key]
+
+    # ---- create / update / delete ----------------------------------------------------------------
+    def plan(self, resource, current, desired, label=None, lookup=None, diff_key=None):
+        """Resolve references and compute the changed fields; no write. None values are not managed."""
+        wanted = {}
+        for field, value in desired.items():
+            if value is None:
+                continue
+            reference = resource.references.get(field)
+            if reference is not None:
+                if current is not None and reference.matches and reference.matches(current.get(field), value):
+                    value = current.get(field)
+                else:
+                    value = self.resolve(field, reference, value)
+            wanted[field] = value
+        if current is None:
+            changes = dict(wanted)
+        else:
+            changes = dict((field, value) for field, value in wanted.items()
+                           if not resource.same(field, current.get(field), value))
+        return Plan(resource, current, wanted, changes, label, lookup, diff_key)
+
+    def apply(self, plan):
+        """Carry out a plan (nothing in check mode); return the object as the server has it, or as predicted."""
+        resource = plan.resource
+        if plan.action is None:
+            return plan.result
+        self.changed = True
+        if plan.action == 'create':
+            self._record(plan.diff_key, {}, resource.mask(plan.changes))
+            plan.result = dict(plan.changes) if self.check_mode else self._create(plan)
+        else:
+            fields = list(plan.changes)
+            self._record(plan.diff_key, resource.mask(resource.managed(plan.current, fields)),
+                         resource.mask(plan.changes))
+            if self.check_mode:
+                plan.result = dict(plan.current, **plan.changes)
+            else:
+                self.doing('updating %s %r' % (resource.kind, plan.label))
+                obj_path = resource.item_path(plan.current[resource.id_field])
+                self.client.put(obj_path, plan.changes)
+                plan.result = self.client.get(obj_path)
+        return plan.result
+
+    def _create(self, plan):
+        resource = plan.resource
+        self.doing('creating %s %r' % (resource.kind, plan.label))
+        try:
+            return self.client.post(resource.path, plan.changes)
+        except ConfdError as error:
+            # No answer or a 5xx: the POST may have landed. Look before anyone creates it again.
+            if plan.lookup is None or not (error.status is None or error.status >= 500):
+                raise
+            found = plan.lookup()
+            if found is None:
+                raise
+            self.warn('%s; %s %r exists nevertheless and is used' % (error.describe(), resource.kind, plan.label))
+            retry = self.plan(resource, found, plan.desired, plan.label)
+            if retry.changes:
+                self.client.put(resource.item_path(found[resource.id_field]), retry.changes)
+                return self.client.get(resource.item_path(found[resource.id_field]))
+            return found
+
+    def ensure(self, resource, current, desired, label=None, lookup=None, diff_key=None):
+        """plan() then apply(), for a task that touches one object."""
+        return self.apply(self.plan(resource, current, desired, label, lookup, diff_key))
+
+    def delete(self, resource, current, label=None, diff_key=None):
+        """Delete current when it exists. Returns True when something was (or would be) deleted."""
+        if current is None:
+            return False
+        self.changed = True
+        self._record(diff_key, resource.mask(resource.managed(current)), {})
+        if not self.check_mode:
+            self.doing('deleting %s %r' % (resource.kind, label))
+            self.client.delete(resource.item_path(current[resource.id_field]))
+        return True
+
+    # ---- associations ----------------------------------------------------------------------------
+    def link(self, path, linked, diff_key, before=None, after=None):
+        """Single association: PUT path unless already linked. before/after are shown in the diff."""
+        if linked:
+            return False
+        self._association_change(diff_key, before, after)
+        if not self.check_mode:
+            self.doing('associating %s' % path)
+            self.client.put(path)
+        return True
+
+    def unlink(self, path, linked, diff_key, before=None, after=None):
+        """Single association: DELETE path when linked."""
+        if not linked:
+            return False
+        self._association_change(diff_key, before, after)
+        if not self.check_mode:
+            self.doing('dissociating %s' % path)
+            self.client.delete(path)
+        return True
+
+    def set_ordered(self, path, key, desired_ids, current_ids, diff_key):
+        """Ordered association replaced whole by one PUT {key: [{"id": ...}, ...]} when it differs."""
+        desired_ids, current_ids = list(desired_ids), list(current_ids)
+        if desired_ids == current_ids:
+            return False
+        self._association_change(diff_key, current_ids, desired_ids)
+        if not self.check_mode:
+            self.doing('setting %s' % path)
+            self.client.put(path, {key: [{'id': item} for item in desired_ids]})
+        return True
+
+    def sync_links(self, path_template, desired, current, diff_key):
+        """Unordered links with attributes: PUT new or changed links (with their attributes), DELETE gone ones.
+
+        A changed link is compared on the attributes desired for it only.
+        """
+        to_put = [target for target, attributes in desired.items()
+                  if target not in current or any(not same_value(current[target].get(name), value)
+                                                  for name, value in attributes.items())]
+        to_delete = [target for target in current if target not in desired]
+        if not (to_put or to_delete):
+            return False
+        self._association_change(diff_key, current, dict((target, dict(current.get(target, {}), **desired[target]))
+                                                         for target in desired))
+        if not self.check_mode:
+            for target in to_put:
+                self.doing('associating %s' % (path_template % target))
+                self.client.put(path_template % target, desired[target])
+            for target in to_delete:
+                self.doing('dissociating %s' % (path_template % target))
+                self.client.delete(path_template % target)
+        return True
+
+    def _association_change(self, diff_key, before, after):
+        self.changed = True
+        self._before[diff_key] = before
+        self._after[diff_key] = after
+
+    def _record(self, diff_key, before, after):
+        if diff_key is None:
+            self._before.update(before)
+            self._after.update(after)
+        else:
+            self._before.setdefault(diff_key, {}).update(before)
+            self._after.setdefault(diff_key, {}).update(after)
+
+    # ---- result ----------------------------------------------------------------------------------
+    def exit_resource(self, key, resource, obj, refresh=False, **extra):
+        """Exit with the uniform result. refresh re-reads obj when something was written."""
+        if refresh and obj is not None and self.changed and not self.check_mode and obj.get(resource.id_field):
+            self.doing('reading %s back' % resource.kind)
+            try:
+                obj = self.client.get(resource.item_path(obj[resource.id_field]))
+            except ConfdError as error:
+                self.fail_json(msg='Failed reading %s back: %s' % (resource.kind, error.describe()), changed=True)
+        result = dict(changed=self.changed, diff=dict(before=self._before, after=self._after))
+        result[key] = resource.mask(obj)
+        result[resource.id_field] = (obj or {}).get(resource.id_field)
+        result['api_requests'] = self._client.request_count if self._client else 0
+        result.update(extra)
+        self.exit_json(**result)
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(_hashable(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _hashable(item)) for key, item in value.items()))
+    return value
