@@ -1,14 +1,463 @@
-"""LEGACY placeholder."""
-from . import sip_transports
+"""LEGACY (Wazo <= 20.12) chan_sip endpoints, SIP registers and their trunk associations.
 
+Tables: ``endpoints_sip`` (id -> record), ``sip_names`` (name -> endpoint id: the unique ``usersip.name``),
+``sip_trunk_endpoint`` (trunk id -> endpoint id), ``registers_sip`` (id -> {id, var_val, enabled, trunk_id}).
+An endpoint record: {id, tenant_uuid, name, username, secret, type, host, natives: {column: value},
+extras: [[name, value], ...], trunk_id}.  ``natives`` holds the ``usersip`` columns that ``options``
+writes (xivo-dao's AsteriskOptionsMixin); ``extras`` the free-form options array.
+A register keeps only its chan_sip ``register =>`` string, like the ``staticsip`` row, and is parsed
+back on every read.
+"""
+
+import functools
+import re
+import string
+
+from ..core import not_found, paginate, resource_associated, resource_exists, route, unexpected
+from ..fields import Field, Invalid, length, load, load_dict, one_of, regexp, validation_error, value_range
+from . import sip_transports
+from .sip_common import ListOf, body_object, check_trunk_endpoint, random_hash
+
+LEGACY = ("legacy",)
+USERNAME_REGEX = r"^[a-zA-Z0-9_+-]{1,40}$"
+SECRET_REGEX = r"^[%s]{1,80}$" % re.escape(string.printable)
+TRUTH_VALUES = ("yes", "true", "y", "t", "1", "on")  # Asterisk's ast_true()
+
+# The usersip columns ``options`` writes, in table order: (name, type, argument).
+# Types: "str" (VARCHAR(argument)), "text", "int", "ast" (INTEGER read back as yes/no),
+# "enum" (argument = (PostgreSQL type, values)), "check" (VARCHAR(20) with a CHECK constraint).
+NATIVE_COLUMNS = (
+    ("md5secret", "str", 32), ("language", "str", 20), ("accountcode", "str", 20),
+    ("amaflags", "enum", ("useriax_amaflags", ("default", "omit", "billing", "documentation"))),
+    ("allowtransfer", "ast", None), ("fromuser", "str", 80), ("fromdomain", "str", 255),
+    ("subscribemwi", "ast", None), ("buggymwi", "ast", None), ("call-limit", "int", None),
+    ("callerid", "str", 160), ("fullname", "str", 80), ("cid_number", "str", 80), ("maxcallbitrate", "int", None),
+    ("insecure", "enum", ("usersip_insecure", ("port", "invite", "port,invite"))),
+    ("nat", "enum", ("usersip_nat", ("no", "force_rport", "comedia", "force_rport,comedia", "auto_force_rport",
+                                     "auto_comedia", "auto_force_rport,auto_comedia"))),
+    ("promiscredir", "ast", None), ("usereqphone", "ast", None),
+    ("videosupport", "enum", ("usersip_videosupport", ("no", "yes", "always"))),
+    ("trustrpid", "ast", None), ("sendrpid", "str", 16), ("allowsubscribe", "ast", None),
+    ("allowoverlap", "ast", None), ("dtmfmode", "enum", ("usersip_dtmfmode", ("rfc2833", "inband", "info", "auto"))),
+    ("rfc2833compensate", "ast", None), ("qualify", "str", 4), ("g726nonstandard", "ast", None),
+    ("disallow", "str", 100), ("allow", "text", None), ("autoframing", "ast", None), ("mohinterpret", "str", 80),
+    ("useclientcode", "ast", None), ("progressinband", "enum", ("usersip_progressinband", ("no", "yes", "never"))),
+    ("t38pt_udptl", "ast", None), ("t38pt_usertpsource", "ast", None), ("rtptimeout", "int", None),
+    ("rtpholdtimeout", "int", None), ("rtpkeepalive", "int", None), ("deny", "str", 31), ("permit", "str", 31),
+    ("defaultip", "str", 255), ("port", "int", None), ("regexten", "str", 80), ("subscribecontext", "str", 80),
+    ("vmexten", "str", 40), ("callingpres", "int", None), ("parkinglot", "int", None), ("outboundproxy", "str", 1024),
+    ("transport", "str", 255), ("remotesecret", "str", 255),
+    ("directmedia", "check", ("no", "yes", "nonat", "update", "update,nonat", "outgoing")),
+    ("callcounter", "ast", None), ("busylevel", "int", None), ("ignoresdpversion", "ast", None),
+    ("session-timers", "enum", ("usersip_session_timers", ("originate", "accept", "refuse"))),
+    ("session-expires", "int", None), ("session-minse", "int", None),
+    ("session-refresher", "enum", ("usersip_session_refresher", ("uac", "uas"))),
+    ("callbackextension", "str", 255), ("timert1", "int", None), ("timerb", "int", None),
+    ("qualifyfreq", "int", None), ("contactpermit", "str", 1024), ("contactdeny", "str", 1024),
+    ("unsolicited_mailbox", "str", 1024), ("use_q850_reason", "ast", None), ("encryption", "ast", None),
+    ("snom_aoc_enabled", "ast", None), ("maxforwards", "int", None), ("disallowed_methods", "str", 1024),
+    ("textsupport", "ast", None),
+)
+NATIVES = {name: (kind, argument) for name, kind, argument in NATIVE_COLUMNS}
+NATIVE_DEFAULTS = {"md5secret": "", "amaflags": "default", "subscribemwi": 0, "call-limit": 10}  # server defaults
+
+_OPTIONS = ListOf("options", ListOf("", Field("", "str"), length(equal=2)))
+
+
+def _endpoint_schema(nullable):
+    """SipSchema; POST uses SipSchemaNullable (username, secret and host accept null)."""
+    return [
+        Field("username", "str", regexp(USERNAME_REGEX), allow_none=nullable),
+        Field("name", "str", regexp(USERNAME_REGEX)),
+        Field("secret", "str", regexp(SECRET_REGEX), allow_none=nullable),
+        Field("type", "str", one_of("friend", "peer", "user")),
+        Field("host", "str", length(max_len=255), allow_none=nullable),
+        _OPTIONS,
+    ]
+
+
+CREATE_SCHEMA = _endpoint_schema(True)
+EDIT_SCHEMA = _endpoint_schema(False)
+ENDPOINT_COLUMNS = {"username": lambda rec: rec["name"], "type": lambda rec: rec["type"], "host": lambda rec: rec["host"]}
+
+REGISTER_REGEX = re.compile(r"""^
+    (?:(?P<transport>.*)://)?
+    (?P<sip_username>[^:/]*)
+    (?::(?P<auth_password>[^:/]*))?
+    (?::(?P<auth_username>[^:/]*))?
+    @
+    (?P<remote_host>[^:~/]*)
+    (?::(?P<remote_port>\d*))?
+    (?:/(?P<callback_extension>[^~]*))?
+    (?:~(?P<expiration>\d*))?
+    $""", re.VERBOSE)
+_NO_SEPARATOR = r"^[^:/ ]*$"
+REGISTER_SCHEMA = [
+    Field("transport", "str", allow_none=True),
+    Field("sip_username", "str", regexp(_NO_SEPARATOR), required=True),
+    Field("auth_username", "str", regexp(_NO_SEPARATOR), allow_none=True),
+    Field("auth_password", "str", regexp(_NO_SEPARATOR), allow_none=True),
+    Field("remote_host", "str", regexp(r"^[^:/~ ]*$"), required=True),
+    Field("remote_port", "int", value_range(0, 65535), allow_none=True),
+    Field("callback_extension", "str", regexp(r"^[^~ ]*$"), allow_none=True),
+    Field("expiration", "int", value_range(0), allow_none=True),
+    Field("enabled", "strict_bool", default=True),
+]
+# (field, separator before it) in the order of the register string; sip_username and remote_host always written.
+REGISTER_PARTS = (("sip_username", ""), ("auth_password", ":"), ("auth_username", ":"), ("remote_host", "@"),
+                  ("remote_port", ":"), ("callback_extension", "/"), ("expiration", "~"))
+
+
+# ----------------------------------------------------------------------------- seed
 
 def seed_sip(state):
     sip_transports.seed(state)
+    state.sequences["staticsip"] = 137  # the first register of a fresh database is id 138
 
 
-def trunk_sip_fields(_req, _trunk_id):
-    return {"endpoint_sip": None, "register_sip": None}
+# --------------------------------------------------------------- endpoint options
+
+def _db_error(kind, detail):
+    return unexpected("(psycopg2.errors.%s) %s\n\n[SQL: INSERT INTO usersip ...]" % (kind, detail))
 
 
-def delete_trunk_cascade(_state, _trunk_id):
-    return None
+def _native_value(column, value):
+    """The value PostgreSQL stores for ``column = value`` (or the error confd answers as a 500)."""
+    kind, argument = NATIVES[column]
+    if kind == "ast":
+        return int(value in TRUTH_VALUES)
+    if kind == "int":
+        if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", value):
+            raise _db_error("InvalidTextRepresentation", 'invalid input syntax for type integer: "%s"' % value)
+        number = int(value)
+        if not -2 ** 31 <= number < 2 ** 31:
+            raise _db_error("NumericValueOutOfRange", 'value "%s" is out of range for type integer' % value)
+        return number
+    if kind == "enum":
+        if value not in argument[1]:
+            raise _db_error("InvalidTextRepresentation", 'invalid input value for enum %s: "%s"' % (argument[0], value))
+        return value
+    if kind == "check":
+        if value not in argument:
+            raise _db_error("CheckViolation", 'new row for relation "usersip" violates check constraint "usersip_directmedia_check"')
+        return value
+    if kind == "str" and len(value) > argument:
+        raise _db_error("StringDataRightTruncation", "value too long for type character varying(%d)" % argument)
+    return value
+
+
+def _set_options(rec, options):
+    """``options`` setter: every column option back to its default, extras replaced, then the list applied."""
+    natives, extras = dict(NATIVE_DEFAULTS), []
+    for key, value in options:
+        if key in NATIVES:
+            natives[key] = _native_value(key, value)
+        else:
+            extras.append([key, value])
+    rec["natives"], rec["extras"] = natives, extras
+
+
+def _render_options(rec):
+    options = []
+    for column, kind, _ in NATIVE_COLUMNS:
+        value = rec["natives"].get(column)
+        if value is None or value == "":
+            continue
+        options.append([column, ("yes" if value else "no") if kind == "ast" else str(value)])
+    return options + [list(option) for option in rec["extras"]]
+
+
+# ------------------------------------------------------------------------ endpoints
+
+def _link(req, rec):
+    return [req.link("endpoint_sip", "/endpoints/sip/%d" % rec["id"])]
+
+
+def _trunk_relation(req, trunk_id):
+    if trunk_id is None:
+        return None
+    return {"id": trunk_id, "links": [req.link("trunks", "/trunks/%d" % trunk_id)]}
+
+
+def render_endpoint(req, rec):
+    return {"id": rec["id"], "tenant_uuid": rec["tenant_uuid"], "username": rec["username"], "name": rec["name"],
+            "secret": rec["secret"], "type": rec["type"], "host": rec["host"], "options": _render_options(rec),
+            "links": _link(req, rec), "trunk": _trunk_relation(req, rec["trunk_id"]), "line": None}
+
+
+def _get_endpoint(req, endpoint_id):
+    rec = req.state.tables["endpoints_sip"].get(endpoint_id)
+    if rec is None or rec["tenant_uuid"] != req.tenant:
+        raise not_found("SIPEndpoint", id=endpoint_id)
+    return rec
+
+
+def _endpoint_form(req, schema, partial):
+    form = load(schema, body_object(req), req.generation, partial=partial)
+    if not form.get("name") and "username" in form:  # SipSchema.set_name_to_username_if_missing
+        form["name"] = form["username"]
+    return form
+
+
+def _check_name(state, name, own_id=None):
+    holder = state.tables["sip_names"].get(name)
+    if holder is not None and holder != own_id:
+        raise resource_exists("SIPEndpoint", name=name)
+
+
+@route("GET", "/endpoints/sip", LEGACY)
+def list_endpoints(req):
+    items = [rec for rec in req.state.tables["endpoints_sip"].values() if rec["tenant_uuid"] == req.tenant]
+    return 200, paginate(req, items, ENDPOINT_COLUMNS, "username", search_columns=tuple(ENDPOINT_COLUMNS),
+                         render=functools.partial(render_endpoint, req))
+
+
+@route("POST", "/endpoints/sip", LEGACY)
+def create_endpoint(req):
+    state = req.state
+    form = _endpoint_form(req, CREATE_SCHEMA, partial=False)
+    if form.get("name") is not None:
+        _check_name(state, form["name"])
+    rec = {"id": None, "tenant_uuid": req.tenant, "name": form.get("name"), "username": form.get("username"),
+           "secret": form.get("secret"), "type": form.get("type"), "host": form.get("host"),
+           "natives": dict(NATIVE_DEFAULTS), "extras": [], "trunk_id": None}
+    if "options" in form:
+        _set_options(rec, form["options"])
+    if rec["username"] is None:  # xivo-dao fills username and copies it to name
+        rec["username"] = rec["name"] = random_hash(lambda value: value in state.tables["sip_names"])
+    if rec["secret"] is None:
+        rec["secret"] = random_hash(lambda value: False)
+    rec["type"] = rec["type"] or "friend"
+    rec["host"] = rec["host"] or "dynamic"
+    if len(rec["secret"]) > 80:
+        raise _db_error("StringDataRightTruncation", "value too long for type character varying(80)")
+    rec["id"] = state.next_id("usersip")
+    state.tables["endpoints_sip"][rec["id"]] = rec
+    state.tables["sip_names"][rec["name"]] = rec["id"]
+    return 201, render_endpoint(req, rec)
+
+
+@route("GET", "/endpoints/sip/<int:endpoint_id>", LEGACY)
+def get_endpoint(req):
+    return 200, render_endpoint(req, _get_endpoint(req, req.params["endpoint_id"]))
+
+
+@route("PUT", "/endpoints/sip/<int:endpoint_id>", LEGACY)
+def update_endpoint(req):
+    state = req.state
+    rec = _get_endpoint(req, req.params["endpoint_id"])
+    form = _endpoint_form(req, EDIT_SCHEMA, partial=True)
+    _check_name(state, form.get("name", rec["name"]), rec["id"])
+    candidate = dict(rec)
+    if "options" in form:
+        _set_options(candidate, form.pop("options"))
+    candidate.update(form)
+    if len(candidate["secret"]) > 80:
+        raise _db_error("StringDataRightTruncation", "value too long for type character varying(80)")
+    if candidate["name"] != rec["name"]:
+        del state.tables["sip_names"][rec["name"]]
+        state.tables["sip_names"][candidate["name"]] = rec["id"]
+    rec.update(candidate)
+    return 204, None
+
+
+def _delete_endpoint(state, rec):
+    del state.tables["endpoints_sip"][rec["id"]]
+    state.tables["sip_names"].pop(rec["name"], None)
+    if rec["trunk_id"] is not None:
+        state.tables["sip_trunk_endpoint"].pop(rec["trunk_id"], None)
+
+
+@route("DELETE", "/endpoints/sip/<int:endpoint_id>", LEGACY)
+def delete_endpoint(req):
+    _delete_endpoint(req.state, _get_endpoint(req, req.params["endpoint_id"]))
+    return 204, None
+
+
+# ------------------------------------------------------------------------ registers
+
+def register_string(data):
+    """RegisterSIPSchema.convert_to_chansip: each optional part only when truthy."""
+    text = "%s://" % data["transport"] if data.get("transport") else ""
+    for field, separator in REGISTER_PARTS:
+        value = data.get(field)
+        if field in ("sip_username", "remote_host"):
+            text += separator + str(value)
+        elif value:
+            text += separator + str(value)
+    return text
+
+
+def register_fields(register):
+    """RegisterSIPSchema's pre_dump: the fields parsed back from the stored string."""
+    parsed = REGISTER_REGEX.match(register["var_val"])
+    if parsed is None:
+        raise unexpected("'NoneType' object has no attribute 'groupdict'")
+    fields = parsed.groupdict()
+    for key in ("remote_port", "expiration"):
+        if fields[key] is not None:
+            fields[key] = int(fields[key])
+    return fields
+
+
+def _load_register(body, generation, partial=False):
+    """Field validation, then the schema validators (only when every field is valid)."""
+    try:
+        data = load_dict(REGISTER_SCHEMA, body, generation, partial=partial)
+    except Invalid as error:
+        raise validation_error(error.messages) from None
+    errors = {}
+    if data.get("auth_username") and not data.get("auth_password"):
+        errors["auth_username"] = ['Cannot set field "auth_username" if the field "auth_password" is not set']
+    if len(register_string(data)) > 255:
+        errors["_schema"] = ["The sum of all fields is longer than maximum length 255"]
+    if errors:
+        raise validation_error(errors)
+    return data
+
+
+def _check_transport(state, var_val):
+    """GetTransportValidator: a transport in the register string must name an existing transport."""
+    name = register_fields({"var_val": var_val})["transport"]
+    if name and sip_transports.find_by_name(state, name) is None:
+        raise sip_transports.transport_name_not_found(name)
+
+
+def render_register(req, register):
+    body = {"id": register["id"]}
+    body.update(register_fields(register))
+    body.update(enabled=register["enabled"], links=[req.link("register_sip", "/registers/sip/%d" % register["id"])],
+                trunk=_trunk_relation(req, register["trunk_id"]))
+    return body
+
+
+def _get_register(req, register_id):
+    register = req.state.tables["registers_sip"].get(register_id)
+    if register is None:
+        raise not_found("SIPRegister", id=register_id)
+    return register
+
+
+@route("GET", "/registers/sip", LEGACY)
+def list_registers(req):
+    columns = {"id": lambda register: register["id"]}
+    return 200, paginate(req, list(req.state.tables["registers_sip"].values()), columns, "id", search_columns=("id",),
+                         int_columns=("id",), render=functools.partial(render_register, req))
+
+
+@route("POST", "/registers/sip", LEGACY)
+def create_register(req):
+    data = _load_register(body_object(req), req.generation)
+    var_val = register_string(data)
+    _check_transport(req.state, var_val)
+    register = {"id": req.state.next_id("staticsip"), "var_val": var_val, "enabled": data["enabled"], "trunk_id": None}
+    req.state.tables["registers_sip"][register["id"]] = register
+    return 201, render_register(req, register)
+
+
+@route("GET", "/registers/sip/<int:register_id>", LEGACY)
+def get_register(req):
+    return 200, render_register(req, _get_register(req, req.params["register_id"]))
+
+
+@route("PUT", "/registers/sip/<int:register_id>", LEGACY)
+def update_register(req):
+    register = _get_register(req, req.params["register_id"])
+    form = _load_register(body_object(req), req.generation, partial=True)
+    merged = dict(register_fields(register), enabled=register["enabled"])
+    merged.update(form)
+    data = _load_register(merged, req.generation)
+    var_val = register_string(data)
+    _check_transport(req.state, var_val)
+    register.update(var_val=var_val, enabled=data["enabled"])
+    return 204, None
+
+
+def _delete_register(state, register):
+    del state.tables["registers_sip"][register["id"]]
+    if register["trunk_id"] is not None:
+        state.tables["sip_trunk_register"].pop(register["trunk_id"], None)
+
+
+@route("DELETE", "/registers/sip/<int:register_id>", LEGACY)
+def delete_register(req):
+    _delete_register(req.state, _get_register(req, req.params["register_id"]))
+    return 204, None
+
+
+# ------------------------------------------------------------- trunk associations
+
+def _trunk(req):
+    trunk = req.state.tables["trunks"].get(req.params["trunk_id"])
+    if trunk is None:
+        raise not_found("Trunk", id=req.params["trunk_id"])
+    return trunk
+
+
+@route("PUT", "/trunks/<int:trunk_id>/endpoints/sip/<int:endpoint_id>", LEGACY)
+def associate_trunk_endpoint(req):
+    trunk = _trunk(req)
+    endpoint = _get_endpoint(req, req.params["endpoint_id"])
+    if req.state.tables["sip_trunk_endpoint"].get(trunk["id"]) != endpoint["id"]:
+        check_trunk_endpoint(req.state, trunk, dict(endpoint, key=endpoint["id"]), int)
+        req.state.tables["sip_trunk_endpoint"][trunk["id"]] = endpoint["id"]
+        endpoint["trunk_id"] = trunk["id"]
+    return 204, None
+
+
+@route("DELETE", "/trunks/<int:trunk_id>/endpoints/sip/<int:endpoint_id>", LEGACY)
+def dissociate_trunk_endpoint(req):
+    trunk = _trunk(req)
+    endpoint = _get_endpoint(req, req.params["endpoint_id"])
+    if req.state.tables["sip_trunk_endpoint"].get(trunk["id"]) == endpoint["id"]:
+        del req.state.tables["sip_trunk_endpoint"][trunk["id"]]
+        endpoint["trunk_id"] = None
+    return 204, None
+
+
+@route("PUT", "/trunks/<int:trunk_id>/registers/sip/<int:register_id>", LEGACY)
+def associate_trunk_register(req):
+    links = req.state.tables["sip_trunk_register"]
+    trunk = _trunk(req)
+    register = _get_register(req, req.params["register_id"])
+    if links.get(trunk["id"]) == register["id"]:
+        return 204, None
+    if trunk["id"] in links:
+        raise resource_associated("Trunk", "SIPRegister", trunk_id=trunk["id"], register_sip_id=links[trunk["id"]])
+    if register["trunk_id"] is not None:
+        raise resource_associated("Trunk", "SIPRegister", trunk_id=register["trunk_id"], register_sip_id=register["id"])
+    links[trunk["id"]] = register["id"]
+    register["trunk_id"] = trunk["id"]
+    return 204, None
+
+
+@route("DELETE", "/trunks/<int:trunk_id>/registers/sip/<int:register_id>", LEGACY)
+def dissociate_trunk_register(req):
+    """At this confd commit the SIP-register service calls the IAX dissociation: 204, nothing changes."""
+    _trunk(req)
+    _get_register(req, req.params["register_id"])
+    return 204, None
+
+
+# --------------------------------------------------------- for the trunk resource
+
+def trunk_sip_fields(req, trunk_id):
+    state = req.state
+    endpoint = state.tables["endpoints_sip"].get(state.tables["sip_trunk_endpoint"].get(trunk_id))
+    register_id = state.tables["sip_trunk_register"].get(trunk_id)
+    return {
+        "endpoint_sip": None if endpoint is None else {
+            "id": endpoint["id"], "username": endpoint["username"], "name": endpoint["name"],
+            "links": _link(req, endpoint)},
+        "register_sip": None if register_id is None else {
+            "id": register_id, "links": [req.link("register_sip", "/registers/sip/%d" % register_id)]},
+    }
+
+
+def delete_trunk_cascade(state, trunk_id):
+    endpoint = state.tables["endpoints_sip"].get(state.tables["sip_trunk_endpoint"].get(trunk_id))
+    if endpoint is not None:
+        _delete_endpoint(state, endpoint)
+    register = state.tables["registers_sip"].get(state.tables["sip_trunk_register"].get(trunk_id))
+    if register is not None:
+        _delete_register(state, register)

@@ -44,6 +44,11 @@ def find_by_name(state, name):
     return None
 
 
+def transport_name_not_found(name):
+    """LEGACY GetTransportValidator's error for a register naming no existing transport."""
+    return param_not_found("transport", "Transport", transport=name)
+
+
 def resolve(state, wanted_uuid):
     """The transport of a body's ``{"uuid": ...}`` (400 when it does not exist)."""
     if wanted_uuid not in state.tables[TABLE]:
