@@ -69,6 +69,9 @@ Associations:
                                        unordered set with per-link attributes: desired/current are
                                        {target_id: {attribute: value}}; PUT ``path_template % target``
                                        with the attributes for new or changed links, DELETE for gone ones
+    record_change(diff_key, before, after)
+                                       for helpers that write themselves (module_utils/extensions.py):
+                                       marks the task changed and records that part of the diff
 
 Everything honours check mode (no write, same ``changed``) and records ``diff`` (``diff_key`` nests
 a part under a name). ``exit_resource(key, resource, obj, refresh)`` returns ``changed``, ``diff``,
@@ -397,12 +400,16 @@ class WazoModule(AnsibleModule):
             self.client.delete(path)
         return True
 
-    def set_ordered(self, path, key, desired_ids, current_ids, diff_key):
-        """Ordered association replaced whole by one PUT {key: [{"id": ...}, ...]} when it differs."""
+    def set_ordered(self, path, key, desired_ids, current_ids, diff_key, before=None, after=None):
+        """Ordered association replaced whole by one PUT {key: [{"id": ...}, ...]} when it differs.
+
+        before/after are shown in the diff instead of the ids (e.g. the names the user wrote).
+        """
         desired_ids, current_ids = list(desired_ids), list(current_ids)
         if desired_ids == current_ids:
             return False
-        self._association_change(diff_key, current_ids, desired_ids)
+        self._association_change(diff_key, current_ids if before is None else before,
+                                 desired_ids if after is None else after)
         if not self.check_mode:
             self.doing('setting %s' % path)
             self.client.put(path, {key: [{'id': item} for item in desired_ids]})
@@ -429,6 +436,10 @@ class WazoModule(AnsibleModule):
                 self.doing('dissociating %s' % (path_template % target))
                 self.client.delete(path_template % target)
         return True
+
+    def record_change(self, diff_key, before, after):
+        """Record a change that a module_utils helper makes itself (the diff shows before/after under diff_key)."""
+        self._association_change(diff_key, before, after)
 
     def _association_change(self, diff_key, before, after):
         self.changed = True
