@@ -1,0 +1,121 @@
+# wazo.confd: developer and CI entry points (`make help`).
+#
+# Two virtualenvs, made from pinned files by `make venv` (no-op when up to date):
+#   .venv         Python 3.12, newest ansible-core + every tool     (requirements-dev.txt)
+#   .venv-oldest  Python 3.11, oldest supported ansible-core 2.17   (requirements-oldest.txt)
+#
+# ansible-test needs the collection under ansible_collections/wazo/confd and resolves symlinks, so
+# `sanity` and `units` run in a fresh copy of the work tree's files (tracked + untracked not ignored)
+# under build/<check>/ansible_collections/wazo/confd (.ci/sync-collection). Unit tests that need a
+# live simulator start it from that copy (tests/unit/conftest.py, tests/sim_fixture.py): the copy
+# holds tests/confd_simulator, and ansible-test units runs pytest in place there (no further copy).
+# Everything else runs from the repository itself; ansible-playbook/ansible-doc/molecule find the
+# collection through build/link/ansible_collections/wazo/confd, a symlink to the repository.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+OLDEST := .venv-oldest
+BIN := $(CURDIR)/$(VENV)/bin
+OLDEST_BIN := $(CURDIR)/$(OLDEST)/bin
+PYTHON := $(BIN)/python
+PYTHON_OLDEST := $(OLDEST_BIN)/python
+SANITY_COPY := $(CURDIR)/build/sanity/ansible_collections/wazo/confd
+UNITS_COPY := $(CURDIR)/build/units/ansible_collections/wazo/confd
+LINK_PATH := $(CURDIR)/build/link
+# ansible-test fetches a pip bootstrap script from a host these machines cannot reach; this seeds its cache
+SEED_PIP := ../shared/ci/seed-ansible-test-pip
+PYTEST_WORKERS ?= 2
+PYTEST := -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) -ra
+ANSIBLE_TEST_PYTHON := 3.12
+
+# what `make test` runs, in this order (molecule once extensions/molecule has a scenario)
+TEST_PARTS := changelog-lint lint sanity units contract functional docs-check \
+	$(if $(wildcard extensions/molecule/*/molecule.yml),molecule)
+
+.PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores \
+	seed-ansible-test collection-link build demo clean
+
+help:
+	@echo "make venv            create/update .venv (Python 3.12) and .venv-oldest (Python 3.11)"
+	@echo "make test            every check, each timed, with a summary: $(TEST_PARTS)"
+	@echo "make demo            run the demo against the confd simulator (scripts/demo.sh)"
+	@echo "make changelog-lint  antsibull-changelog lint"
+	@echo "make lint            ansible-lint, production profile (.ansible-lint)"
+	@echo "make sanity          ansible-test sanity --python $(ANSIBLE_TEST_PYTHON); tests/sanity/ignore-*.txt must stay empty"
+	@echo "make units           ansible-test units --python $(ANSIBLE_TEST_PYTHON)"
+	@echo "make contract        replay tests/fixtures/confd-transcripts against the simulator, both generations"
+	@echo "make functional      playbook tests against the simulator on the newest and the oldest ansible-core"
+	@echo "make docs-check      build + install the collection, ansible-doc every module and role, antsibull-docs lint"
+	@echo "make molecule        molecule scenarios of extensions/molecule"
+	@echo "make build           ansible-galaxy collection build into build/dist"
+	@echo "make clean           remove build/ (the venvs stay; rm -rf .venv* to drop them)"
+
+venv:
+	@.ci/make-venv $(VENV) 3.12 requirements-dev.txt
+	@.ci/make-venv $(OLDEST) 3.11 requirements-oldest.txt
+
+test: venv
+	@.ci/run-parts $(TEST_PARTS)
+
+seed-ansible-test: venv
+	@if [ -f $(SEED_PIP) ]; then $(PYTHON) $(SEED_PIP); fi
+
+collection-link:
+	@mkdir -p $(LINK_PATH)/ansible_collections/wazo
+	@ln -sfn ../../../.. $(LINK_PATH)/ansible_collections/wazo/confd
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+lint: venv collection-link
+	ANSIBLE_COLLECTIONS_PATH=$(LINK_PATH) VIRTUAL_ENV=$(CURDIR)/$(VENV) PATH=$(BIN):$$PATH NO_COLOR=1 $(BIN)/ansible-lint --nocolor
+
+sanity-ignores:
+	@entries=$$(cat tests/sanity/ignore-*.txt 2>/dev/null | grep -cvE '^[[:space:]]*(#|$$)' || true); \
+	if [ "$${entries:-0}" -gt 0 ]; then \
+		echo "tests/sanity/ignore-*.txt has $$entries entries: fix the code instead of ignoring the check" >&2; exit 1; \
+	fi
+
+sanity: venv seed-ansible-test sanity-ignores
+	@.ci/sync-collection $(SANITY_COPY)
+	cd $(SANITY_COPY) && PATH=$(BIN):$$PATH ansible-test sanity --venv --python $(ANSIBLE_TEST_PYTHON) --color no
+
+units: venv seed-ansible-test
+	@.ci/sync-collection $(UNITS_COPY)
+	cd $(UNITS_COPY) && PATH=$(BIN):$$PATH ansible-test units --venv --python $(ANSIBLE_TEST_PYTHON) --color no
+
+contract: venv
+	$(PYTHON) $(PYTEST) tests/contract
+
+functional: functional-newest functional-oldest
+
+functional-newest: venv
+	$(PYTHON) $(PYTEST) tests/functional
+
+functional-oldest: venv
+	$(PYTHON_OLDEST) $(PYTEST) tests/functional
+
+docs-check: venv
+	PATH=$(BIN):$$PATH $(PYTHON) $(PYTEST) tests/build
+
+# The role owner completes the scenarios; this runs every scenario of extensions/molecule.
+molecule: venv collection-link
+	@if ! ls extensions/molecule/*/molecule.yml >/dev/null 2>&1; then \
+		echo "molecule: no scenario in extensions/molecule yet" >&2; exit 1; fi
+	cd extensions && ANSIBLE_COLLECTIONS_PATH=$(LINK_PATH) PATH=$(BIN):$$PATH $(BIN)/molecule test --all
+
+build: venv
+	$(BIN)/ansible-galaxy collection build --force --output-path build/dist
+
+demo: venv
+	@demo=$$(for f in scripts/demo.sh tests/demo.sh; do [ -x $$f ] && echo $$f && break; done; true); \
+	if [ -z "$$demo" ]; then echo "demo: no scripts/demo.sh yet: nothing to run" >&2; exit 1; fi; \
+	VENV=$(VENV) PATH=$(BIN):$$PATH ./$$demo
+
+clean:
+	rm -rf build
