@@ -102,6 +102,13 @@ def error_messages(response):
     return [str(body)]
 
 
+def is_token_refused(response):
+    """401; or, on current servers, the 500 an unknown token gets when a Wazo-Tenant header is sent."""
+    if response.status_code == 401:
+        return True
+    return response.status_code == 500 and any('Invalid token' in m for m in error_messages(response))
+
+
 class ConfdClient(object):
     """Talks to one Wazo server for one task.
 
@@ -253,8 +260,8 @@ class ConfdClient(object):
     def request(self, method, path, params=None, body=None, service='confd'):
         """Send one API request; return the decoded JSON body (None when empty) or raise ConfdError.
 
-        A 401 is answered by logging in again once, when credentials are available: confd refused the
-        request before doing anything, so even a POST may then be sent again.
+        A refused token is answered by logging in again once, when credentials are available: confd
+        refused the request before doing anything, so even a POST may then be sent again.
         """
         base = self.confd_url if service == 'confd' else self.auth_url
         self._ensure_token()
@@ -269,7 +276,7 @@ class ConfdClient(object):
             if method in ('POST', 'PUT'):
                 kwargs['json'] = body
             response = self._send(method, base + path, path, retryable=method in RETRYABLE_METHODS, **kwargs)
-            if response.status_code == 401 and attempt == 'first' and self._can_login():
+            if attempt == 'first' and self._can_login() and is_token_refused(response):
                 self.login()
                 continue
             break
