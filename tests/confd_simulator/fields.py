@@ -162,7 +162,8 @@ _KINDS = {
 
 
 class Field:
-    """One schema field.  ``kind`` is a key of _KINDS or "nested" (with ``schema``, ``many``)."""
+    """One schema field.  ``kind`` is a key of _KINDS, "nested" (with ``schema``, ``many``) or a
+    function ``(value, generation) -> value`` raising Invalid (polymorphic fields such as destinations)."""
 
     def __init__(self, name, kind="str", *validators, required=False, allow_none=False, default=MISSING,
                  schema=None, many=False, schema_check=None):
@@ -183,7 +184,7 @@ class Field:
             raise Invalid(["Field may not be null."])
         if self.kind == "nested":
             return self._nested(value, generation)
-        value = _KINDS[self.kind](value)
+        value = self.kind(value, generation) if callable(self.kind) else _KINDS[self.kind](value)
         messages = [message for message in (check(value, generation) for check in self.validators) if message]
         if messages:
             raise Invalid(messages)

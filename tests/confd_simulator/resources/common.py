@@ -3,7 +3,8 @@
 import importlib
 import importlib.util
 
-from ..core import not_found
+from ..core import not_found, paginate, route
+from ..fields import load
 
 _PACKAGE = __name__.rsplit(".", 1)[0]
 
@@ -29,6 +30,68 @@ def tenant_records(req, table):
     return [record for record in req.state.tables[table].values() if record.get("tenant_uuid") == req.tenant]
 
 
-def apply_changes(record, changes):
-    record.update(changes)
-    return record
+class Collection:
+    """Declarative CRUD resource: list/create at ``path``, get/update/delete by int id and/or uuid.
+
+    schema(generation) -> [Field]; render(req, record) -> dict; prepare(req, record, data, creating) applies
+    generated fields, uniqueness and reference checks before ``data`` is stored (it may raise).
+    """
+
+    def __init__(self, table, path, resource, *, schema, render, columns, default_order, by_id=True, by_uuid=False,
+                 generations=("current", "legacy"), prepare=None, int_columns=("id",), list_options=None,
+                 on_delete=None, uuid_meta="uuid"):
+        self.table, self.path, self.resource = table, path, resource
+        self.schema, self.render, self.columns, self.default_order = schema, render, columns, default_order
+        self.prepare, self.on_delete, self.list_options = prepare, on_delete, list_options
+        self.int_columns, self.uuid_meta = int_columns, uuid_meta
+        item_routes = (["/<int:item_id>"] if by_id else []) + (["/<uuid:item_uuid>"] if by_uuid else [])
+        route("GET", path, generations)(self.list)
+        route("POST", path, generations)(self.create)
+        for suffix in item_routes:
+            route("GET", path + suffix, generations)(self.get)
+            route("PUT", path + suffix, generations)(self.update)
+            route("DELETE", path + suffix, generations)(self.delete)
+
+    def find(self, req):
+        if "item_id" in req.params:
+            return get_record(req, self.table, req.params["item_id"], self.resource)
+        wanted = req.params["item_uuid"]
+        for record in req.state.tables[self.table].values():
+            if record.get("uuid") == wanted:
+                return record
+        raise not_found(self.resource, **{self.uuid_meta: wanted})
+
+    def list(self, req):
+        columns = self.columns(req)
+        options = dict(self.list_options(req)) if self.list_options else {}
+        options.setdefault("search_columns", tuple(columns))
+        return 200, paginate(req, tenant_records(req, self.table), columns, self.default_order, int_columns=self.int_columns,
+                             render=lambda record: self.render(req, record), **options)
+
+    def create(self, req):
+        data = load(self.schema(req.generation), req.json_object(), req.generation)
+        record = {"tenant_uuid": req.tenant}
+        if self.prepare:
+            self.prepare(req, record, data, True)
+        record.update(data)
+        key = record.setdefault("id", req.state.next_id(self.table))
+        req.state.tables[self.table][key] = record
+        return 201, self.render(req, record)
+
+    def get(self, req):
+        return 200, self.render(req, self.find(req))
+
+    def update(self, req):
+        record = self.find(req)
+        data = load(self.schema(req.generation), req.json_object(), req.generation, partial=True)
+        if self.prepare:
+            self.prepare(req, record, data, False)
+        record.update(data)
+        return 204, None
+
+    def delete(self, req):
+        record = self.find(req)
+        if self.on_delete:
+            self.on_delete(req, record)
+        del req.state.tables[self.table][record["id"]]
+        return 204, None
