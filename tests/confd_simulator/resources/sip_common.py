@@ -89,11 +89,15 @@ def body_object(req):
     return body
 
 
-def random_hash(taken, size=8):
-    """xivo-dao's ``find_unused_hash``: random lower-case letters and digits not yet ``taken``."""
-    pool = string.ascii_lowercase + string.digits
+def random_name(rng=random):
+    """xivo-dao's ``generate_hash``: 8 random lower-case letters and digits."""
+    return "".join(rng.choices(string.ascii_lowercase + string.digits, k=8))
+
+
+def random_hash(taken):
+    """xivo-dao's ``find_unused_hash``: a random name not yet ``taken``."""
     while True:
-        value = "".join(random.choice(pool) for _ in range(size))
+        value = random_name()
         if not taken(value):
             return value
 

@@ -11,12 +11,12 @@ import functools
 import random
 import uuid
 
-from ..core import not_found, not_permitted, param_not_found, paginate, resource_exists, route
+from ..core import NO_BODY, bad_request, not_found, not_permitted, param_not_found, paginate, resource_exists, route
 from ..fields import Field, length, load, one_of
 from . import sip_transports
 from .common import get_record
 from .sip_common import (ListOf, NestedOne, OrderedDictRepr, body_object, check_trunk_endpoint, invalid_option,
-                         pjsip_section, random_hash)
+                         pjsip_section, random_hash, random_name)
 
 CURRENT = ("current",)
 SECTIONS = ("aor", "auth", "endpoint", "identify", "registration", "registration_outbound_auth", "outbound_auth")
@@ -155,8 +155,7 @@ def generate_templates(state, tenant_uuid):
     rng = random.Random(tenant_uuid)
     by_label = {}
     for label, template_uuid, transport_name, parents, sections in GENERATED_TEMPLATES:
-        name = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(8))
-        rec = new_record(tenant_uuid, name, True, template_uuid)
+        rec = new_record(tenant_uuid, random_name(rng), True, template_uuid)
         rec["label"] = label
         transport = sip_transports.find_by_name(state, transport_name) if transport_name else None
         rec["transport"] = transport["uuid"] if transport else None
@@ -263,7 +262,7 @@ def _check_name(state, name, own_uuid=None):
 def _check_options(sections):
     for section in SECTIONS:
         valid = VALID_OPTIONS[section]
-        for key, _ in sections[section]:
+        for key in (option[0] for option in sections[section]):
             if section in CUSTOM_VARIABLE_SECTIONS and key.startswith("@"):
                 continue
             if key not in valid:
@@ -349,6 +348,8 @@ def get_handler(kind, req):
 
 def update_handler(kind, req):
     state = req.state
+    if req.body is NO_BODY:  # confd reads the body (``get_json(force=True)``) before looking the record up
+        raise bad_request()
     rec = _get(req, kind, req.params["uuid"])
     form = load(SCHEMA, body_object(req), req.generation, partial=True)
     if form.get("templates"):
@@ -447,4 +448,3 @@ def delete_trunk_cascade(state, trunk_id):
 def trunk_name_label(state, trunk_id):
     rec = _trunk_endpoint(state, trunk_id)
     return (rec["name"], rec["label"]) if rec else (None, None)
-

@@ -159,7 +159,8 @@ def _set_options(rec, options):
 
 def _render_options(rec):
     options = []
-    for column, kind, _ in NATIVE_COLUMNS:
+    for definition in NATIVE_COLUMNS:
+        column, kind = definition[0], definition[1]
         value = rec["natives"].get(column)
         if value is None or value == "":
             continue
@@ -324,8 +325,9 @@ def _check_transport(state, var_val):
 
 
 def render_register(req, register):
+    fields = register_fields(register)
     body = {"id": register["id"]}
-    body.update(register_fields(register))
+    body.update((field.name, fields[field.name]) for field in REGISTER_SCHEMA if field.name in fields)
     body.update(enabled=register["enabled"], links=[req.link("register_sip", "/registers/sip/%d" % register["id"])],
                 trunk=_trunk_relation(req, register["trunk_id"]))
     return body

@@ -68,7 +68,7 @@ def _get(req):
 
 
 def _check_options(options):
-    for key, _ in options:
+    for key in (option[0] for option in options):
         if key not in TRANSPORT_OPTIONS:
             raise invalid_option("options", key, TRANSPORT_OPTIONS)
 
