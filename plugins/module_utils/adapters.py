@@ -19,6 +19,8 @@ endpoints by uuid). Both expose the same methods, so modules never test the gene
                                       the trunk <-> SIP endpoint association route
     ensure_registration(params)       the whole registration (-> (Resource, object))
     find_incall(exten, context)       the incall of a DID, or None
+    check_destination(destination, option)
+                                      WazoError for a destination field or type this generation lacks
     default_context(context_type, option)
                                       the tenant's only context of a type (incall, outcall...)
 
@@ -35,6 +37,7 @@ from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, 
 from ansible_collections.wazo.confd.plugins.module_utils.engine import (
     Reference, Resource, WazoError, same_multiset, same_uuid, same_uuids,
 )
+from ansible_collections.wazo.confd.plugins.module_utils.extensions import find_extension
 
 # PJSIP sections managed by wazo_sip_endpoint; the registration ones belong to wazo_register.
 ENDPOINT_SECTIONS = ('aor_section_options', 'auth_section_options', 'endpoint_section_options',
@@ -405,11 +408,15 @@ class LegacyAdapter(BaseAdapter):
         return LEGACY_REGISTER, register
 
     def find_incall(self, exten, context):
-        extension = self.module.find_one('/extensions', {'exten': exten, 'context': context}, kind='extension',
-                                         label='%s@%s' % (exten, context))
+        extension = find_extension(self.module, exten, context)
         if not (extension and extension.get('incall')):
             return None
         return self.module.client.get('/incalls/%s' % extension['incall']['id'])
+
+    @staticmethod
+    def check_destination(destination, option):
+        if destination.get('moh_uuid') is not None:
+            raise WazoError('needs Wazo 20.13 or later; legacy servers silently drop it', option + '.moh_uuid')
 
 
 class CurrentAdapter(BaseAdapter):
@@ -515,3 +522,8 @@ class CurrentAdapter(BaseAdapter):
                        for extension in incall.get('extensions') or [])
         return self.module.find_one('/incalls', {'exten': exten}, match=owns_did, kind='incall',
                                     label='%s@%s' % (exten, context))
+
+    @staticmethod
+    def check_destination(destination, option):
+        if destination['type'] == 'meetme':
+            raise WazoError('meetme destinations are gone since Wazo 20.13; use a conference', option + '.type')
