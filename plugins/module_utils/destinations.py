@@ -1,0 +1,243 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) wazo.confd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Call destinations (incalls today; user and group fallbacks, schedules share the same model).
+
+A user writes a destination with friendly references (``{type: user, user: alice@example.com}``);
+confd stores ids (``{"type": "user", "user_id": 12}``) and reads it back decorated
+(``user_firstname``...), with floats for times and defaults filled in. This file holds:
+
+``DESTINATION_OPTIONS``        the suboptions of a ``destination`` option (argument spec)
+``check_destination(spec, option)``
+                               the fields each type needs and accepts, checked without any request
+``destination_reference(module)``
+                               an engine ``Reference``: resolves the references (one request each,
+                               once per task) and skips them when the current destination already
+                               holds the same target (same id, or the names confd decorates it with)
+``same_destination(current, desired)``
+                               confd's destination compared with the desired one, normalized
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdError
+from ansible_collections.wazo.confd.plugins.module_utils.engine import Reference, WazoError
+from ansible_collections.wazo.confd.plugins.module_utils.extensions import find_context
+
+UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+
+# type -> target (option naming the object, confd id field, collection path), other fields, required fields
+TYPES = {
+    'application': dict(fields=('application', 'context', 'pin', 'application_uuid', 'email'),
+                        required=('application',)),
+    'conference': dict(target=('conference', 'conference_id', '/conferences')),
+    'custom': dict(fields=('command',), required=('command',)),
+    'extension': dict(fields=('exten', 'context'), required=('exten', 'context')),
+    'group': dict(target=('group', 'group_id', '/groups'), fields=('ring_time',)),
+    'hangup': dict(fields=('cause', 'timeout'), required=('cause',)),
+    'ivr': dict(target=('ivr', 'ivr_id', '/ivr')),
+    'meetme': dict(target=('conference', 'conference_id', None)),
+    'none': dict(),
+    'outcall': dict(target=('outcall', 'outcall_id', '/outcalls'), fields=('exten',), required=('exten',)),
+    'queue': dict(target=('queue', 'queue_id', '/queues'),
+                  fields=('ring_time', 'skill_rule_id', 'skill_rule_variables')),
+    'sound': dict(fields=('filename', 'skip', 'no_answer'), required=('filename',)),
+    'switchboard': dict(target=('switchboard', 'switchboard_uuid', '/switchboards'), fields=('ring_time',)),
+    'user': dict(target=('user', 'user_id', '/users'), fields=('ring_time', 'moh_uuid')),
+    'voicemail': dict(target=('voicemail', 'voicemail_id', '/voicemails'), fields=('skip_instructions', 'greeting')),
+}
+APPLICATION_FIELDS = {
+    'callback_disa': dict(fields=('context', 'pin'), required=('context',)),
+    'custom': dict(fields=('application_uuid',), required=('application_uuid',)),
+    'directory': dict(fields=('context',), required=('context',)),
+    'disa': dict(fields=('context', 'pin'), required=('context',)),
+    'fax_to_mail': dict(fields=('email',), required=('email',)),
+    'voicemail': dict(fields=('context',), required=('context',)),
+}
+HANGUP_WITH_TIMEOUT = ('busy', 'congestion')
+# Values confd reads back when they were not sent.
+DEFAULTS = {'skip_instructions': False, 'skip': False, 'no_answer': False}
+FLOAT_FIELDS = ('ring_time', 'timeout')
+
+DESTINATION_OPTIONS = dict(
+    type=dict(type='str', required=True, choices=sorted(TYPES)),
+    user=dict(type='str'),
+    group=dict(type='str'),
+    queue=dict(type='str'),
+    voicemail=dict(type='str'),
+    ivr=dict(type='str'),
+    conference=dict(type='str'),
+    switchboard=dict(type='str'),
+    outcall=dict(type='str'),
+    ring_time=dict(type='float'),
+    moh_uuid=dict(type='str'),
+    skill_rule_id=dict(type='int'),
+    skill_rule_variables=dict(type='dict'),
+    skip_instructions=dict(type='bool'),
+    greeting=dict(type='str', choices=['busy', 'unavailable']),
+    exten=dict(type='str'),
+    context=dict(type='str'),
+    command=dict(type='str'),
+    filename=dict(type='str'),
+    skip=dict(type='bool'),
+    no_answer=dict(type='bool'),
+    cause=dict(type='str', choices=['busy', 'congestion', 'normal']),
+    timeout=dict(type='float'),
+    application=dict(type='str', choices=sorted(APPLICATION_FIELDS)),
+    pin=dict(type='str', no_log=True),
+    application_uuid=dict(type='str'),
+    email=dict(type='str'),
+)
+
+
+def _shape(spec):
+    """(target, accepted fields, required fields) of a destination given as options or as confd's dict."""
+    rules = TYPES[spec['type']]
+    fields, required = rules.get('fields', ()), rules.get('required', ())
+    if spec['type'] == 'application' and spec.get('application') in APPLICATION_FIELDS:
+        application = APPLICATION_FIELDS[spec['application']]
+        fields, required = ('application',) + application['fields'], required + application['required']
+    if spec['type'] == 'hangup' and spec.get('cause') not in HANGUP_WITH_TIMEOUT:
+        fields = ('cause',)
+    return rules.get('target'), fields, required
+
+
+def check_destination(spec, option):
+    """The options a destination type needs and accepts; WazoError naming the option at fault."""
+    target, fields, required = _shape(spec)
+    accepted = set(fields) | set([target[0]] if target else [])
+    for name in sorted(DESTINATION_OPTIONS):
+        if name != 'type' and spec.get(name) is not None and name not in accepted:
+            raise WazoError('is not used by a destination of type %s%s (it takes: %s)' % (
+                spec['type'], ' with cause %s' % spec['cause'] if spec['type'] == 'hangup' else '',
+                ', '.join(sorted(accepted)) or 'nothing else'), '%s.%s' % (option, name))
+    for name in ((target[0],) if target else ()) + tuple(required):
+        if spec.get(name) in (None, ''):
+            raise WazoError('is required for a destination of type %s' % spec['type'], '%s.%s' % (option, name))
+    if spec['type'] == 'meetme' and not str(spec['conference']).isdigit():
+        raise WazoError('a meetme conference is given by its id', '%s.conference' % option)
+    if spec['type'] == 'outcall' and not str(spec['exten']).isdigit():
+        raise WazoError('the number dialed through the outcall must be digits', '%s.exten' % option)
+
+
+def normalize(destination):
+    """confd's destination reduced to what it stores: no decorations, defaults filled, floats for times."""
+    if not destination:
+        return None
+    target, fields, _required = _shape(destination)
+    normalized = dict(type=destination['type'])
+    for name in ((target[1],) if target else ()) + tuple(fields):
+        value = destination.get(name)
+        if value is None:
+            value = DEFAULTS.get(name)
+        elif name in FLOAT_FIELDS:
+            value = float(value)
+        elif name.endswith('_uuid'):
+            value = str(value).lower()
+        elif name.endswith('_id'):
+            value = int(value)
+        normalized[name] = value
+    return normalized
+
+
+def same_destination(current, desired):
+    return normalize(current) == normalize(desired)
+
+
+# ---- references ----------------------------------------------------------------------------------
+def _decorated_as(current, spec, target):
+    """Whether the current destination already points at the object the user names (no request)."""
+    name, id_field, _path = target
+    value = str(spec[name])
+    if str(current.get(id_field, '')).lower() == value.lower():
+        return True
+    names = [current.get('%s_name' % name), current.get('%s_label' % name)]
+    if name == 'user':
+        names = ['%s %s' % (current.get('user_firstname') or '', current.get('user_lastname') or '')]
+    return value in [item for item in names if item]
+
+
+def _find_user(module, value):
+    if UUID_RE.match(value) or value.isdigit():
+        module.doing('looking up user %r' % value)
+        try:
+            return module.client.get('/users/%s' % value)
+        except ConfdError as error:
+            if error.status == 404:
+                return None
+            raise
+    # The likeliest reading of the value first: one request in the usual cases.
+    searches = [('fullname', value)] if ' ' in value.strip() else []
+    searches += [('email', value)] if '@' in value else []
+    searches.append(('username', value))
+    for field, wanted in searches:
+        found = module.find_one('/users', {field: wanted}, match=lambda user, f=field: _user_field(user, f) == wanted,
+                                kind='user', label=value)
+        if found is not None:
+            return found
+    return None
+
+
+def _user_field(user, field):
+    if field == 'fullname':
+        return '%s %s' % (user.get('firstname') or '', user.get('lastname') or '')
+    return user.get(field)
+
+
+def _find_target(module, target, value):
+    name, _id_field, path = target
+    if name == 'user':
+        return _find_user(module, value)
+    module.doing('looking up %s %r' % (name, value))
+    # Outcall names are unique and filterable; the other collections are small and listed whole.
+    items = module.client.list(path, {'name': value} if name == 'outcall' and not value.isdigit() else None)
+    for key in ('id', 'uuid', 'name', 'label'):
+        found = [item for item in items if item.get(key) is not None and str(item.get(key)) == value]
+        if len(found) > 1:
+            raise WazoError('%d %ss have the %s %r: use the id of one' % (len(found), name, key, value))
+        if found:
+            return found[0]
+    return None
+
+
+def destination_reference(module, option='destination'):
+    """The engine Reference turning a destination option into confd's destination."""
+
+    def resolve(task, spec):
+        destination = dict(type=spec['type'])
+        target, fields, _required = _shape(spec)
+        if target and target[2] is None:
+            destination[target[1]] = int(spec[target[0]])
+        elif target:
+            found = _find_target(task, target, str(spec[target[0]]))
+            if found is None:
+                raise WazoError('no %s %r in the tenant (give its id%s)' % (
+                    target[0], spec[target[0]], ', username, email, uuid or "First Last"' if target[0] == 'user'
+                    else ', uuid or name' if target[0] == 'switchboard' else ' or name'), '%s.%s' % (option, target[0]))
+            destination[target[1]] = found[target[1].replace(target[0] + '_', '')]
+        for name in fields:
+            if spec.get(name) is not None:
+                destination[name] = spec[name]
+        if destination.get('context') is not None:
+            destination['context'] = find_context(task, destination['context'], None, '%s.context' % option)['name']
+        return destination
+
+    def matches(current, spec):
+        target = _shape(spec)[0]
+        if not current or current.get('type') != spec['type'] or target and not _decorated_as(current, spec, target):
+            return False
+        if spec.get('context') is not None:
+            context = find_context(module, spec['context'], None, '%s.context' % option)
+            spec = dict(spec, context=context['name'])
+        desired = dict((name, spec[name]) for name in _shape(spec)[1] if spec.get(name) is not None)
+        desired.update(type=spec['type'])
+        if target:
+            desired[target[1]] = current.get(target[1])
+        return same_destination(current, desired)
+
+    return Reference('destination', resolve, matches)
