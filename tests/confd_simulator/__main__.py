@@ -13,7 +13,8 @@ def main(argv=None):
     parser.add_argument("--generation", choices=("current", "legacy"), default="current")
     parser.add_argument("--tls-cert", help="PEM certificate: serve HTTPS")
     parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
-    parser.add_argument("--public-url", help="base of links and Location headers (default: the URL each client used)")
+    parser.add_argument("--public-url", help="base of links and Location headers: a URL, or 'auto' for the URL each "
+                        "client used (default: the recorded rig's, http://127.0.0.1:9486 current, :19486 legacy)")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")

@@ -52,7 +52,7 @@ class Simulator:
         self.readonly = False
         self.refused = 0
         self.scheme = "http"
-        self.public_url = None  # fixed base for links (--public-url), else taken from each request
+        self.public_url = None  # fixed base of links (see build_server), else taken from each request
 
     def reset(self):
         with self.state.lock, self.control_lock:
@@ -266,9 +266,16 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         self.simulator = simulator
 
 
+# Where the recorded rigs' confd listened.  The transcripts embed it in hrefs that hold a created uuid
+# (compared exactly), so by default links and Location carry it whatever port the simulator uses.
+RIG_URLS = {"current": "http://127.0.0.1:9486", "legacy": "http://127.0.0.1:19486"}
+
+
 def build_server(host, port, generation, tls_cert=None, tls_key=None, public_url=None):
+    """public_url: base of links/Location; None = the recorded rig's, "auto" = from each request's Host."""
     simulator = Simulator(generation)
-    simulator.public_url = public_url.rstrip("/") if public_url else None
+    public_url = public_url or RIG_URLS[generation]
+    simulator.public_url = None if public_url == "auto" else public_url.rstrip("/")
     server = SimulatorHTTPServer((host, port), simulator)
     if tls_cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
