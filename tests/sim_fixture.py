@@ -48,6 +48,22 @@ class SimulatorError(Exception):
     """The simulator could not be started or answered its control API unexpectedly."""
 
 
+def deselect_by_generation(config, items, param="generation"):
+    """pytest_collection_modifyitems helper: drop the items whose ``param`` (a generation) is not one
+    of the names of their ``@pytest.mark.generation(...)`` marker."""
+    kept, deselected = [], []
+    for item in items:
+        marker = item.get_closest_marker("generation")
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if marker and param in params and params[param] not in marker.args:
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 def free_port(host="127.0.0.1"):
     """A TCP port that was free a moment ago (the simulator retries on a lost race)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

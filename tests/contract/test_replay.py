@@ -1,7 +1,8 @@
 """Contract: the simulator answers the recorded wazo-confd transcripts exactly.
 
 For each generation, a fresh simulator replays tests/fixtures/confd-transcripts/<generation>/ with
-tests/contract/confd-replay (a copy of the project's replay tool), twice in a row as the real rigs
+tests/contract/confd-replay (a copy of the project's replay tool; only its shebang differs, the one
+ansible-test sanity accepts; it is run with the test's own interpreter), twice in a row as the real rigs
 do (every scenario deletes what it created): each pass must report "N passed, 0 failed" with N the
 number of scenario files.
 """

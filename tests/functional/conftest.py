@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.sim_fixture import GENERATIONS, Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from tests.sim_fixture import GENERATIONS, Simulator, deselect_by_generation  # noqa: E402  pylint: disable=wrong-import-position
 
 CALLBACK_DIR = os.path.join(ROOT, "tests", "functional", "callback_plugins")
 BIN_DIR = os.path.dirname(sys.executable)
@@ -52,17 +52,7 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    kept, deselected = [], []
-    for item in items:
-        marker = item.get_closest_marker("generation")
-        callspec = getattr(item, "callspec", None)
-        if marker and callspec and "generation" in callspec.params and callspec.params["generation"] not in marker.args:
-            deselected.append(item)
-        else:
-            kept.append(item)
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
+    deselect_by_generation(config, items)
 
 
 # -- simulator ---------------------------------------------------------------------------------
