@@ -11,7 +11,8 @@ import functools
 import random
 import uuid
 
-from ..core import NO_BODY, bad_request, not_found, not_permitted, param_not_found, paginate, resource_exists, route
+from ..core import (NO_BODY, bad_request, not_found, not_permitted, param_not_found, paginate, resource_exists, route,
+                    unexpected)
 from ..fields import Field, length, load, one_of
 from . import sip_transports
 from .common import get_record
@@ -245,6 +246,9 @@ def _resolve_templates(req, relations):
             metadata = OrderedDictRepr(uuid=uuid.UUID(relation["uuid"]))
             raise param_not_found("templates", "endpoint_sip", templates=metadata)
         resolved.append(relation["uuid"])
+    if len(set(resolved)) < len(resolved):  # one endpoint_sip_template row per (child, parent)
+        raise unexpected('(psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint '
+                         '"endpoint_sip_template_pkey"\nDETAIL:  Key (child_uuid, parent_uuid) already exists.')
     return resolved
 
 
