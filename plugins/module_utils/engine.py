@@ -219,6 +219,10 @@ class Plan(object):
 class WazoModule(AnsibleModule):
     """AnsibleModule with the connection options, check mode, a lazy client and the resource engine."""
 
+    # Class-level so that fail_json and warn work while AnsibleModule.__init__ validates the arguments.
+    _client = None
+    _closed = False
+
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
@@ -226,8 +230,6 @@ class WazoModule(AnsibleModule):
         super(WazoModule, self).__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        self._client = None
-        self._closed = False
         self._references = {}
         self._before = {}
         self._after = {}

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Fixtures of the module_utils unit tests: the real confd simulator over HTTP on loopback
-(tests/sim_fixture.py), a client on it, and WazoModule runs that capture the module's result."""
+(tests/sim_fixture.py, started by tests/unit/conftest.py), a client on it, and WazoModule runs that
+capture the module's result."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -17,11 +18,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdClient
 from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoModule
-
-try:
-    from ansible_collections.wazo.confd.tests.sim_fixture import Simulator
-except ImportError:  # plain pytest from the repository root
-    from tests.sim_fixture import Simulator
+from ansible_collections.wazo.confd.tests.sim_fixture import Simulator
 
 try:
     from ansible.module_utils.testing import patch_module_args
@@ -39,35 +36,23 @@ except ImportError:  # ansible-core < 2.19 reads the arguments from basic._ANSIB
 FAST_RETRIES = (0.01, 0.02, 0.04)
 
 
-@pytest.fixture(scope='session')
-def simulators():
-    started = {}
-    yield started
-    for simulator in started.values():
-        simulator.stop()
-
-
-def _simulator(simulators, generation):
-    simulator = simulators.get(generation)
+def _simulator(pool, generation):
+    simulator = pool.get(generation)
     if simulator is None or not simulator.running:
-        simulator = simulators[generation] = Simulator(generation).start()
+        simulator = pool[generation] = Simulator(generation).start()
     simulator.reset()
     return simulator
 
 
+# confd_sim (each generation in turn) and the pool of started simulators come from tests/unit/conftest.py.
 @pytest.fixture
-def current_sim(simulators):
-    return _simulator(simulators, 'current')
+def current_sim(_confd_simulators):
+    return _simulator(_confd_simulators, 'current')
 
 
 @pytest.fixture
-def legacy_sim(simulators):
-    return _simulator(simulators, 'legacy')
-
-
-@pytest.fixture(params=['current', 'legacy'])
-def sim(request, simulators):
-    return _simulator(simulators, request.param)
+def legacy_sim(_confd_simulators):
+    return _simulator(_confd_simulators, 'legacy')
 
 
 @pytest.fixture

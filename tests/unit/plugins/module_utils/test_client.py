@@ -134,8 +134,8 @@ def test_401_without_credentials_masks_the_token(current_sim, make_client):
     assert bad_token not in str(raised.value) and MASK in str(raised.value)
 
 
-def test_confd_error_carries_the_server_messages(sim, make_client):
-    client = make_client(sim)
+def test_confd_error_carries_the_server_messages(confd_sim, make_client):
+    client = make_client(confd_sim)
     with pytest.raises(ConfdError) as raised:
         client.get('/trunks/999999')
     error = raised.value
@@ -156,11 +156,11 @@ def test_versions_compare_as_numbers(version, generation):
     assert (parse_version(version) < (20, 13)) == (generation == 'legacy')
 
 
-def test_generation_detected_once_from_infos(sim, make_client):
-    client = make_client(sim, api_generation='auto')
-    assert client.generation == sim.generation
-    assert client.generation == sim.generation
-    assert confd_log(sim) == [('GET', '/1.1/infos', 200)]
+def test_generation_detected_once_from_infos(confd_sim, make_client):
+    client = make_client(confd_sim, api_generation='auto')
+    assert client.generation == confd_sim.generation
+    assert client.generation == confd_sim.generation
+    assert confd_log(confd_sim) == [('GET', '/1.1/infos', 200)]
 
 
 def test_generation_option_saves_the_request(current_sim, make_client):

@@ -97,14 +97,14 @@ def ensure_trunk_with_context(context):
     return run
 
 
-def test_bad_reference_fails_naming_the_option_with_zero_writes(sim, run_module):
-    result = run_module(sim, ensure_trunk_with_context('no-such-context'))
+def test_bad_reference_fails_naming_the_option_with_zero_writes(confd_sim, run_module):
+    result = run_module(confd_sim, ensure_trunk_with_context('no-such-context'))
     assert result['failed'] is True
     assert result['msg'].startswith("context: no context") and 'no-such-context' in result['msg']
-    assert writes(sim) == []
+    assert writes(confd_sim) == []
 
 
-def test_reference_is_resolved_once_per_task(sim, run_module):
+def test_reference_is_resolved_once_per_task(confd_sim, run_module):
     calls = []
 
     def resolve(module, value):
@@ -113,29 +113,29 @@ def test_reference_is_resolved_once_per_task(sim, run_module):
 
     cached = Reference('cached context', resolve)
     resource = Resource('trunk', '/trunks', fields=('context',), references={'context': cached})
-    context = incall_context(sim)['name']
+    context = incall_context(confd_sim)['name']
 
     def run(module):
         first = module.plan(resource, None, {'context': context})
         second = module.plan(resource, None, {'context': context})
         module.exit_json(changed=False, contexts=[first.desired['context'], second.desired['context']])
 
-    sim.clear_requests()
-    result = run_module(sim, run)
+    confd_sim.clear_requests()
+    result = run_module(confd_sim, run)
     assert result['contexts'] == [context, context] and calls == [context]
-    assert [entry['path'] for entry in sim.requests()] == ['/1.1/contexts']
+    assert [entry['path'] for entry in confd_sim.requests()] == ['/1.1/contexts']
 
 
-def test_reference_already_held_needs_no_request(sim, run_module):
-    context = incall_context(sim)['name']
+def test_reference_already_held_needs_no_request(confd_sim, run_module):
+    context = incall_context(confd_sim)['name']
 
     def run(module):
         plan = module.plan(TRUNK, {'id': 1, 'context': context}, {'context': context})
         module.exit_json(changed=False, changes=plan.changes)
 
-    sim.clear_requests()
-    assert run_module(sim, run)['changes'] == {}
-    assert sim.requests() == []
+    confd_sim.clear_requests()
+    assert run_module(confd_sim, run)['changes'] == {}
+    assert confd_sim.requests() == []
 
 
 def test_find_one_refuses_ambiguity_and_checks_matches_itself(legacy_sim, run_module):
