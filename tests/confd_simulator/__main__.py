@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from .server import base_url, build_server
+from .server import build_server, url_of
 
 
 def main(argv=None):
@@ -19,7 +19,7 @@ def main(argv=None):
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     server = build_server(args.host, args.port, args.generation, args.tls_cert, args.tls_key, args.public_url)
-    sys.stdout.write(base_url(server) + "\n")
+    sys.stdout.write(url_of(server) + "\n")
     sys.stdout.flush()
     try:
         server.serve_forever()

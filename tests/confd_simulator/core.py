@@ -162,7 +162,7 @@ def route(method, pattern, generations=("current", "legacy")):
 
 def find_route(generation, method, path):
     """Return (route, params, allowed_methods); route is None when only other methods match."""
-    allowed, best = set(), None
+    allowed, best_route, best_params = set(), None, {}
     for candidate in ROUTES:
         if generation not in candidate.generations:
             continue
@@ -170,13 +170,11 @@ def find_route(generation, method, path):
         if params is None:
             continue
         allowed.add(candidate.method)
-        if candidate.method == method and (best is None or candidate.weight < best[0].weight):
-            best = (candidate, params)
-    if best:
-        return best[0], best[1], allowed
-    if not allowed:
+        if candidate.method == method and (best_route is None or candidate.weight < best_route.weight):
+            best_route, best_params = candidate, params
+    if best_route is None and not allowed:
         raise HtmlNotFound(path)
-    return None, {}, allowed
+    return best_route, best_params, allowed
 
 
 # --------------------------------------------------------------------------- request
@@ -235,8 +233,9 @@ class Request:
 class State:
     """The whole simulated server; one per process, guarded by ``lock`` (held by server.py)."""
 
-    def __init__(self, generation):
+    def __init__(self, generation, seeder=None):
         self.generation = generation
+        self.seeder = seeder  # function(state) filling a fresh state (seed.seed); None: stay empty
         self.tenant_uuid = SEED_TENANT_UUID
         self.tenant_slug = SEED_TENANT_SLUG
         self.lock = threading.RLock()
@@ -252,11 +251,10 @@ class State:
         return self.sequences[seq]
 
     def reset(self):
-        from . import seed  # pylint: disable=import-outside-toplevel  # seed imports the resources
-
         self.tables = collections.defaultdict(dict)
         self.sequences = {}
-        seed.seed(self)
+        if self.seeder:
+            self.seeder(self)
 
 
 # --------------------------------------------------------------------------- lists
@@ -319,7 +317,7 @@ def list_parameters(req, columns, default_order):
     direction = req.query.get("direction", "asc")
     if direction not in ("asc", "desc"):
         raise input_error("direction: must be 'asc' or 'desc'")
-    order = req.query.get("order", default_order)
+    order = req.query.get("order") or default_order  # xivo-dao: an empty order means the default one
     if order not in columns:
         raise input_error("order: column '%s' was not found" % order)
     return limit, offset, direction, order

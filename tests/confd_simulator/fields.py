@@ -12,8 +12,8 @@ from .core import ApiError
 
 MISSING = object()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TRUTHY = {True, 1, "t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"}
-_FALSY = {False, 0, "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"}
+_TRUTHY = {True, "t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"}
+_FALSY = {False, "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"}
 
 
 class Invalid(Exception):
@@ -165,7 +165,7 @@ class Field:
     """One schema field.  ``kind`` is a key of _KINDS, "nested" (with ``schema``, ``many``) or a
     function ``(value, generation) -> value`` raising Invalid (polymorphic fields such as destinations)."""
 
-    def __init__(self, name, kind="str", *validators, required=False, allow_none=False, default=MISSING,
+    def __init__(self, name, kind, *validators, required=False, allow_none=False, default=MISSING,
                  schema=None, many=False, schema_check=None):
         self.name = name
         self.kind = kind

@@ -11,6 +11,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import resources  # noqa: F401  pylint: disable=unused-import  # registers every route
+from . import seed
 from .core import HTML_404, NO_BODY, ApiError, Headers, HtmlNotFound, Reply, Request, State, find_route
 from .resources import auth
 
@@ -44,7 +45,7 @@ class Simulator:
     """Shared server state: the confd state plus the control-API bookkeeping."""
 
     def __init__(self, generation):
-        self.state = State(generation)
+        self.state = State(generation, seed.seed)
         self.control_lock = threading.Lock()
         self.requests_log = []
         self.faults = []
@@ -177,7 +178,14 @@ _STATE_COLLECTIONS = (
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "confd-simulator"
-    sys_version = ""
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes: without TCP_NODELAY, delayed ACKs add ~40 ms per response.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def version_string(self):
+        return self.server_version
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin  # keep stderr quiet
         return
@@ -209,7 +217,7 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self):
         simulator = self.server.simulator
         split = urllib.parse.urlsplit(self.path)
-        path, query, method = split.path, split.query, self.command
+        path, query, method = urllib.parse.unquote(split.path), split.query, self.command
         body, malformed = self._read_body()
         if path.startswith("/__sim__"):
             self._send(simulator.control(method, path, body))
@@ -285,6 +293,6 @@ def build_server(host, port, generation, tls_cert=None, tls_key=None, public_url
     return server
 
 
-def base_url(server):
+def url_of(server):
     host, port = server.server_address[:2]
     return "%s://%s:%d" % (server.simulator.scheme, host, port)

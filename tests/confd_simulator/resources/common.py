@@ -17,6 +17,11 @@ def optional_module(name):
     return importlib.import_module(full_name)
 
 
+def getter(key):
+    """A list column reading ``key`` of a record (None when absent)."""
+    return lambda record: record.get(key)
+
+
 def get_record(req, table, key, resource, **shown):
     """The record ``key`` of ``table`` visible to the request, or confd's 404 (metadata ``shown`` or id)."""
     record = req.state.tables[table].get(key)

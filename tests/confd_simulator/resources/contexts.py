@@ -99,6 +99,12 @@ def _apply(record, data):
         record[key] = _stored_ranges(value, key == "incall_ranges") if key in RANGE_KINDS else value
 
 
+def _with_label(req, body):
+    if req.current and "label" not in body and "name" in body:
+        return dict(body, label=body["name"])  # deprecated compatibility: a name alone becomes the label
+    return body
+
+
 @route("GET", "/contexts")
 def list_contexts(req):
     columns = {"id": lambda r: r["id"], "name": lambda r: r["name"], "type": lambda r: r["type"],
@@ -111,10 +117,7 @@ def list_contexts(req):
 
 @route("POST", "/contexts")
 def create_context(req):
-    body = dict(req.json_object())
-    if req.current and "label" not in body and "name" in body:
-        body["label"] = body["name"]  # deprecated compatibility: a name alone becomes the label
-    data = load(_schema(req.generation, True), body, req.generation)
+    data = load(_schema(req.generation, True), _with_label(req, req.json_object()), req.generation)
     if not req.current and find_context(req.state, data["name"]):
         raise resource_exists("Context", name=data["name"])
     record = {"id": req.state.next_id("contexts"), "tenant_uuid": req.tenant, "contexts": [], "description": None}
@@ -144,7 +147,7 @@ def _rename(state, old, new):
 @route("PUT", "/contexts/<int:context_id>")
 def update_context(req):
     record = get_record(req, "contexts", req.params["context_id"], "Context")
-    data = load(_schema(req.generation, False), req.json_object(), req.generation, partial=True)
+    data = load(_schema(req.generation, False), _with_label(req, req.json_object()), req.generation, partial=True)
     new_name = data.get("name", record["name"])
     if new_name != record["name"]:
         if find_context(req.state, new_name):

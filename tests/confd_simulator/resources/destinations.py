@@ -23,7 +23,6 @@ def _ring_time():
 def _check_skill_rule(data):
     if data.get("skill_rule_variables") and not data.get("skill_rule_id"):
         raise Invalid({"skill_rule_id": ["Missing data for required field. When `skill_rule_variables` is defined"]})
-    return None
 
 
 def _specific_schema(kind, generation):

@@ -128,6 +128,8 @@ def update_extension(req):
     if context["tenant_uuid"] != record["tenant_uuid"]:
         raise resource_error("different tenants")
     record.update(exten=exten, context=context_name, enabled=_enabled(data, record["enabled"]))
+    if owner and owner["type"] == "incall" and not req.current:
+        req.state.tables["incalls"][owner["id"]]["legacy_did"] = (exten, context_name)
     return 204, None
 
 

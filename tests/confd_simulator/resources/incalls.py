@@ -53,14 +53,17 @@ def render(req, record):
 @route("GET", "/incalls")
 def list_incalls(req):
     extens = owned_extensions(req, "incall")
-    columns = {"id": lambda r: r["id"], "preprocess_subroutine": lambda r: r["preprocess_subroutine"],
+    columns = {"preprocess_subroutine": lambda r: r["preprocess_subroutine"],
                "greeting_sound": lambda r: r["greeting_sound"], "description": lambda r: r["description"],
                "user_id": lambda r: destinations.target_of(r["destination"], "user")}
-    if req.current:
+    if req.current:  # xivo-dao 2025: no id column, the DID (exten) instead, not searched by user_id
         columns["exten"] = lambda r: extens[r["id"]][0]["exten"] if extens.get(r["id"]) else None
-    searched = tuple(name for name in columns if name != "user_id")
-    return 200, paginate(req, tenant_records(req, "incalls"), columns, "exten" if req.current else "id",
-                         search_columns=searched, int_columns=("id", "user_id"), render=lambda r: render(req, r))
+        searched, order = ("preprocess_subroutine", "greeting_sound", "description", "exten"), "exten"
+    else:
+        columns["id"] = lambda r: r["id"]
+        searched, order = tuple(columns), "id"
+    return 200, paginate(req, tenant_records(req, "incalls"), columns, order, search_columns=searched,
+                         int_columns=("id", "user_id"), render=lambda r: render(req, r))
 
 
 @route("POST", "/incalls")

@@ -6,7 +6,7 @@ import uuid
 from ..core import resource_exists
 from ..fields import Field, digits, length, none_of, one_of, regexp, value_range
 from . import destinations
-from .common import Collection
+from .common import Collection, getter
 from .contexts import require_context
 from .incalls import incalls_to, summary as incall_summary
 
@@ -35,7 +35,7 @@ def _by_name(*extra):
     def columns(_req):
         names = ("name",) + extra
         result = {"id": lambda r: r["id"]}
-        result.update({name: (lambda key: lambda r: r.get(key))(name) for name in names})
+        result.update({name: getter(name) for name in names})
         return result
     return columns
 
@@ -256,7 +256,7 @@ def _prepare_by_uuid(_req, record, _data, creating):
 def _uuid_columns(*names):
     def columns(_req):
         result = {"uuid": lambda r: r["uuid"]}
-        result.update({name: (lambda key: lambda r: r.get(key))(name) for name in names})
+        result.update({name: getter(name) for name in names})
         return result
     return columns
 

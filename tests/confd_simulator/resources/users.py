@@ -5,7 +5,7 @@ import uuid
 
 from ..core import resource_exists
 from ..fields import MISSING, Field, digits, length, regexp, value_range
-from .common import Collection
+from .common import Collection, getter
 from .incalls import incalls_to, summary as incall_summary
 
 _BOTH, _CURRENT, _LEGACY = ("current", "legacy"), ("current",), ("legacy",)
@@ -87,18 +87,18 @@ def render(req, record):
 
 
 def _fullname(record):
-    return "%s %s" % (record["firstname"], record["lastname"] or "")
+    if record.get("lastname") is None:
+        return None  # firstname || ' ' || NULL is NULL in SQL
+    return "%s %s" % (record["firstname"], record["lastname"])
 
 
-def _columns(req):
+def _columns(_req):
     simple = ("firstname", "lastname", "email", "username", "caller_id", "description", "userfield", "mobile_phone_number",
               "music_on_hold", "outgoing_caller_id", "preprocess_subroutine", "enabled")
     columns = {"id": lambda r: r["id"], "uuid": lambda r: r["uuid"], "fullname": _fullname}
-    columns.update({name: (lambda key: lambda r: r.get(key))(name) for name in simple})
+    columns.update({name: getter(name) for name in simple})
     columns.update({name: lambda r: None for name in ("exten", "extension", "context", "voicemail_number",
                                                       "provisioning_code")})
-    if req.current:
-        columns["subscription_type"] = lambda r: r["subscription_type"]
     return columns
 
 
@@ -114,7 +114,7 @@ def _prepare(req, record, data, creating):
         now = datetime.datetime.now(datetime.timezone.utc)
         record["created_at"] = now.isoformat() if not req.current else now.replace(tzinfo=None).isoformat()
         if data.get("caller_id") is None:
-            data["caller_id"] = '"%s"' % _fullname(data).strip()
+            data["caller_id"] = '"%s"' % ("%s %s" % (data["firstname"], data.get("lastname") or "")).strip()
 
 
 def seed_users(state, user_uuid, created_at):
@@ -126,15 +126,21 @@ def seed_users(state, user_uuid, created_at):
     state.sequences["users"] = 1
 
 
+def _any_of(key):
+    """xivo-dao's user search splits these filters on commas (any value matches)."""
+    return lambda record, wanted: record.get(key) in wanted.split(",")
+
+
 def _list_options(req):
     searched = ["fullname", "caller_id", "description", "userfield", "email", "mobile_phone_number", "preprocess_subroutine",
                 "outgoing_caller_id", "exten", "username", "provisioning_code"]
-    searched += ["subscription_type"] if req.current else ["music_on_hold"]
-    return {"search_columns": searched, "custom_filters": {"uuid": lambda r, wanted: r["uuid"] in wanted.split(",")},
+    return {"search_columns": searched + ([] if req.current else ["music_on_hold"]),
+            "custom_filters": {"uuid": _any_of("uuid"), "mobile_phone_number": _any_of("mobile_phone_number"),
+                               "exten": lambda record, wanted: False},
             # CURRENT sorts names case-insensitively (collated search), LEGACY in byte order.
             "ci_order": ("firstname", "lastname", "fullname") if req.current else ()}
 
 
 USERS = Collection("users", "/users", "User", schema=_schema, render=render, columns=_columns, default_order="lastname",
-                   by_uuid=True, prepare=_prepare, int_columns=("id", "subscription_type"), list_options=_list_options,
+                   by_uuid=True, prepare=_prepare, int_columns=("id",), list_options=_list_options,
                    uuid_meta="id")
