@@ -38,17 +38,19 @@ def tenant_records(req, table):
 class Collection:
     """Declarative CRUD resource: list/create at ``path``, get/update/delete by int id and/or uuid.
 
-    schema(generation) -> [Field]; render(req, record) -> dict; prepare(req, record, data, creating) applies
+    schema(generation) -> [Field]; schema_check(generation) -> a schema-level check or None;
+    render(req, record) -> dict; prepare(req, record, data, creating) applies
     generated fields, uniqueness and reference checks before ``data`` is stored (it may raise).
     """
 
     def __init__(self, table, path, resource, *, schema, render, columns, default_order, by_id=True, by_uuid=False,
                  generations=("current", "legacy"), prepare=None, int_columns=("id",), list_options=None,
-                 on_delete=None, uuid_meta="uuid"):
+                 on_delete=None, uuid_meta="uuid", schema_check=None):
         self.table, self.path, self.resource = table, path, resource
         self.schema, self.render, self.columns, self.default_order = schema, render, columns, default_order
         self.prepare, self.on_delete, self.list_options = prepare, on_delete, list_options
         self.int_columns, self.uuid_meta = int_columns, uuid_meta
+        self.schema_check = schema_check or (lambda generation: None)  # generation -> @validates_schema or None
         item_routes = (["/<int:item_id>"] if by_id else []) + (["/<uuid:item_uuid>"] if by_uuid else [])
         route("GET", path, generations)(self.list)
         route("POST", path, generations)(self.create)
@@ -74,7 +76,8 @@ class Collection:
                              render=lambda record: self.render(req, record), **options)
 
     def create(self, req):
-        data = load(self.schema(req.generation), req.json_object(), req.generation)
+        data = load(self.schema(req.generation), req.json_object(), req.generation,
+                    schema_check=self.schema_check(req.generation))
         record = {"tenant_uuid": req.tenant}
         if self.prepare:
             self.prepare(req, record, data, True)
@@ -88,7 +91,8 @@ class Collection:
 
     def update(self, req):
         record = self.find(req)
-        data = load(self.schema(req.generation), req.json_object(), req.generation, partial=True)
+        data = load(self.schema(req.generation), req.json_object(), req.generation, partial=True,
+                    schema_check=self.schema_check(req.generation))
         if self.prepare:
             self.prepare(req, record, data, False)
         record.update(data)

@@ -76,8 +76,8 @@ _GROUP_KEYS = {
 def _render_group(req, record):
     body = {key: record.get(key) for key in _GROUP_KEYS[req.generation]}
     link_key = record["uuid"] if req.current else record["id"]
-    body.update(links=[req.link("groups", "/groups/%s" % link_key)], extensions=[],
-                fallbacks={"noanswer_destination": None, "congestion_destination": None},
+    fallbacks = {"noanswer_destination": None, "congestion_destination": None} if req.current else {"noanswer_destination": None}
+    body.update(links=[req.link("groups", "/groups/%s" % link_key)], extensions=[], fallbacks=fallbacks,
                 incalls=_incalls(req, "group", record), schedules=[], call_permissions=[],
                 members={"users": [], "extensions": []})
     return body
@@ -130,13 +130,13 @@ QUEUES = Collection("queues", "/queues", "Queue", schema=_queue_schema, render=_
 
 # ------------------------------------------------------------------ voicemails
 
-def _voicemail_schema(_generation):
+def _voicemail_schema(generation):
     return [Field("name", "str", length(max_len=80), required=True),
             Field("number", "str", regexp(r"^[0-9]{1,40}$"), required=True),
             Field("context", "str", required=True),
-            Field("password", "str", digits(), length(max_len=80), allow_none=True, default=None),
+            Field("password", "str", regexp(r"^[0-9]{1,80}$"), allow_none=True, default=None),
             Field("email", "str", length(max_len=80), allow_none=True, default=None),
-            Field("language", "str", allow_none=True, default=None),
+            Field("language", "str", regexp(r"^[a-z]{2}_[A-Z]{2}$"), allow_none=True, default=None),
             Field("timezone", "str", allow_none=True, default=None),
             Field("pager", "str", length(max_len=80), allow_none=True, default=None),
             Field("max_messages", "int", value_range(0), allow_none=True, default=None),
@@ -144,14 +144,27 @@ def _voicemail_schema(_generation):
             Field("delete_messages", "strict_bool", default=False),
             Field("ask_password", "strict_bool", default=True),
             Field("enabled", "strict_bool", default=True),
-            Field("options", "list", default=list)]
+            Field("options", "list", default=list)] + (
+                [Field("accesstype", "str", one_of("personal", "global"), default="personal")] if generation == "current" else [])
+
+
+def _check_voicemail(data):
+    """CURRENT: deleting messages after sending them needs an email and the audio attached."""
+    if data.get("delete_messages") and not data.get("email"):
+        return "email must be provided if delete_messages is set"
+    if data.get("delete_messages") and not data.get("attach_audio"):
+        return "attach_audio must be set if delete_messages is set"
+    return None
 
 
 def _render_voicemail(req, record):
     body = {key: record.get(key) for key in ("id", "tenant_uuid", "name", "number", "context", "password", "email",
                                              "language", "timezone", "pager", "max_messages", "attach_audio",
                                              "delete_messages", "ask_password", "enabled", "options")}
-    body.update(links=[req.link("voicemails", "/voicemails/%d" % record["id"])], users=[])
+    body["links"] = [req.link("voicemails", "/voicemails/%d" % record["id"])]
+    if req.current:
+        body["accesstype"] = record.get("accesstype", "personal")
+    body["users"] = []
     return body
 
 
@@ -163,7 +176,8 @@ def _prepare_voicemail(req, record, data, _creating):
 
 VOICEMAILS = Collection("voicemails", "/voicemails", "Voicemail", schema=_voicemail_schema, render=_render_voicemail,
                         columns=_by_name("number", "context", "email", "pager", "language"), default_order="number",
-                        prepare=_prepare_voicemail)
+                        prepare=_prepare_voicemail,
+                        schema_check=lambda generation: _check_voicemail if generation == "current" else None)
 
 
 # ------------------------------------------------------------------ IVR
