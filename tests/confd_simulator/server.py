@@ -27,10 +27,12 @@ class Fault:
         self.path = re.compile(str(spec.get("path", ".*")))
         self.nth = int(spec.get("nth", 1))
         self.times = int(spec.get("times", 1))
-        self.status = spec.get("status", 503)
+        self.status = int(spec.get("status", 503))
         self.body = spec.get("body")
         self.delay = float(spec.get("delay") or 0.0)
         self.drop = bool(spec.get("drop", False))
+        # A delay alone lets the request through afterwards; with a status (or body) it answers that.
+        self.answers = not self.drop and ("status" in spec or "body" in spec or not self.delay)
         self.seen = 0
 
     def hit(self, method, target):
@@ -124,9 +126,13 @@ class Simulator:
             return Reply(204)
         if action == "faults" and method == "POST":
             with self.control_lock:
+                try:
+                    fault = Fault(self.fault_ids + 1, body)
+                except (TypeError, ValueError, re.error) as error:
+                    return Reply(400, ["Invalid fault: %s" % error])
                 self.fault_ids += 1
-                self.faults.append(Fault(self.fault_ids, body))
-                return Reply(201, {"id": self.fault_ids})
+                self.faults.append(fault)
+                return Reply(201, {"id": fault.id})
         if action == "faults" and method == "DELETE":
             with self.control_lock:
                 self.faults = []
@@ -233,8 +239,8 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        if fault and not fault.delay:
-            reply = Reply(int(fault.status), fault.body if fault.body is not None else ["Simulated fault"])
+        if fault and fault.answers:
+            reply = Reply(fault.status, fault.body if fault.body is not None else ["Simulated fault"])
         elif path.startswith("/1.1/") and method in _WRITES and simulator.readonly:
             with simulator.control_lock:
                 simulator.refused += 1
