@@ -157,7 +157,7 @@ class Simulator:
         dump = {}
         for name, path in _STATE_COLLECTIONS:
             try:
-                matched, params, _ = find_route(self.state.generation, "GET", path)
+                matched, params = find_route(self.state.generation, "GET", path)[:2]
             except HtmlNotFound:
                 continue
             if matched is None:

@@ -51,11 +51,11 @@ def _token_data(state, record):
 
 
 def _basic_credentials(headers):
-    scheme, _, encoded = (headers.get("Authorization") or "").partition(" ")
+    scheme, encoded = ((headers.get("Authorization") or "").split(" ", 1) + [""])[:2]
     if scheme.lower() != "basic":
         return None
     try:
-        user, _, password = base64.b64decode(encoded.strip()).decode("utf-8").partition(":")
+        user, password = (base64.b64decode(encoded.strip()).decode("utf-8").split(":", 1) + [""])[:2]
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     return user, password
