@@ -300,7 +300,9 @@ def _int_param(req, name, default):
         return None, {"message": "Not a valid integer.", "constraint_id": "type", "constraint": "integer"}
     value = int(raw)
     if value < 0:
-        return None, [{"constraint_id": "range", "constraint": {"min": 0}, "message": "Must be greater than or equal to 0."}]
+        # xivo's mallow Range wraps marshmallow's message: LEGACY ran marshmallow 3.0.0b14.
+        message = "Must be greater than or equal to 0." if req.current else "Must be at least 0."
+        return None, [{"constraint_id": "range", "constraint": {"min": 0}, "message": message}]
     return value, None
 
 

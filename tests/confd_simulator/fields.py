@@ -52,7 +52,7 @@ def one_of(*choices):
     def check(value, generation):
         if value in choices:
             return None
-        # LEGACY ran an older marshmallow whose OneOf message did not list the choices.
+        # LEGACY ran marshmallow 3.0.0b14, whose OneOf message did not list the choices.
         return "Must be one of: %s." % ", ".join(choices) if generation == "current" else "Not a valid choice."
     return check
 

@@ -66,8 +66,11 @@ def _login(state, headers, body):
         return _auth_error(401, "Authentication Failed")
     body = body if isinstance(body, dict) else {}
     expiration = body.get("expiration", 7200)
-    if isinstance(expiration, bool) or not isinstance(expiration, int) or not 1 <= expiration <= MAX_EXPIRATION:
-        return _auth_error(400, "{'expiration': ['Not a valid expiration (1 to %d seconds).']}" % MAX_EXPIRATION)
+    if isinstance(expiration, bool) or not isinstance(expiration, int):
+        return _auth_error(400, str({"expiration": ["Not a valid integer."]}))
+    if not 1 <= expiration <= MAX_EXPIRATION:
+        return _auth_error(400, str({"expiration": ["Must be greater than or equal to 1 and less than or equal to %d."
+                                                    % MAX_EXPIRATION]}))
     now = time.time()
     record = {"token": str(uuid.uuid4()), "tenant_uuid": state.tenant_uuid, "expires_at": now + expiration,
               "issued_at": now, "session_uuid": str(uuid.uuid4())}
