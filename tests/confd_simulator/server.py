@@ -114,7 +114,7 @@ class Simulator:
 
     # ---------------------------------------------------------------- control API
 
-    def control(self, method, path, body):
+    def control(self, method, path, body, base_url):
         action = path[len("/__sim__"):].strip("/")
         body = body if isinstance(body, dict) else {}
         if action == "requests" and method == "GET":
@@ -149,10 +149,10 @@ class Simulator:
             return Reply(204)
         if action == "state" and method == "GET":
             with self.state.lock:
-                return Reply(200, self.dump_state())
+                return Reply(200, self.dump_state(base_url))
         return Reply(404, ["Unknown simulator control %s %s" % (method, path)])
 
-    def dump_state(self):
+    def dump_state(self, base_url):
         """Every tenant-visible collection rendered as its GET list answers, sorted by id/uuid."""
         dump = {}
         for name, path in _STATE_COLLECTIONS:
@@ -162,7 +162,7 @@ class Simulator:
                 continue
             if matched is None:
                 continue
-            req = Request(self.state, "GET", path, [], NO_BODY, Headers(), "http://simulator")
+            req = Request(self.state, "GET", path, [], NO_BODY, Headers(), base_url)
             req.params = params
             try:
                 items = matched.handler(req)[1]["items"]
@@ -226,7 +226,7 @@ class Handler(BaseHTTPRequestHandler):
         path, query, method = urllib.parse.unquote(split.path), split.query, self.command
         body, malformed = self._read_body()
         if path.startswith("/__sim__"):
-            self._send(simulator.control(method, path, body))
+            self._send(simulator.control(method, path, body, simulator.public_url or self._request_base_url(simulator)))
             return
         fault = simulator.pick_fault(method, path + ("?" + query if query else ""))
         if fault and fault.delay:
@@ -240,7 +240,8 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             return
         if fault and fault.answers:
-            reply = Reply(fault.status, fault.body if fault.body is not None else ["Simulated fault"])
+            body_allowed = fault.status not in (204, 304)
+            reply = Reply(fault.status, (fault.body if fault.body is not None else ["Simulated fault"]) if body_allowed else None)
         elif path.startswith("/1.1/") and method in _WRITES and simulator.readonly:
             with simulator.control_lock:
                 simulator.refused += 1
