@@ -293,6 +293,9 @@ FIELDS = ('destination', 'caller_id_mode', 'caller_id_name', 'description', 'pre
 
 def ensure_incall(module):
     params = module.params
+    if params['state'] == 'present' and params['destination'] is None:
+        # required_if counts an explicit null as given
+        raise WazoError('required when state is present', 'destination')
     context = find_context(module, params['context'], 'incall', 'context')
     if context.get('type') != 'incall':
         raise WazoError('context %r is of type %s; DIDs go in an incall context' % (params['context'], context['type']),
