@@ -61,7 +61,7 @@ options:
     type: str
   validate_certs:
     description:
-      - Whether to check the server's TLS certificate. Wazo installs a self-signed certificate by default:
+      - Whether to check the server's TLS certificate. Wazo installs a self-signed certificate by default;
         prefer O(ca_path) over disabling this.
       - Falls back to the E(WAZO_VALIDATE_CERTS) environment variable.
     type: bool

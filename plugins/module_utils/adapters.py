@@ -130,7 +130,7 @@ def merge_options(current, wanted, exact=False):
     other keys stay unless exact. Returns a new list."""
     if exact:
         return [list(pair) for pair in wanted]
-    keys = set(key for key, _ in wanted)
+    keys = set(pair[0] for pair in wanted)
     return [list(pair) for pair in current or [] if pair[0] not in keys] + [list(pair) for pair in wanted]
 
 
@@ -360,7 +360,7 @@ class LegacyAdapter(BaseAdapter):
         exact = params.get('options_mode') == 'exact'
         desired = dict((field, params.get(field)) for field in ('name', 'username', 'secret', 'type', 'host'))
         if exact:
-            stated = set(key for key, _ in options)
+            stated = set(pair[0] for pair in options)
             desired['options'] = options + [list(pair) for pair in LEGACY_DEFAULT_OPTIONS if pair[0] not in stated]
         elif options:
             desired['options'] = merge_options((current or {}).get('options'), options)

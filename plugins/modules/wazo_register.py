@@ -21,14 +21,10 @@ description:
     C(username)/C(password)), and the endpoint inherits the tenant's V(registration_trunk) template (retry timers)
     instead of V(global). Keys of those sections that this module does not set are left as they are.
 author:
-  - wazo.confd contributors
+  - wazo.confd contributors (@wazo-confd)
 extends_documentation_fragment:
   - wazo.confd.connection
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - wazo.confd.attributes
 options:
   trunk:
     description:

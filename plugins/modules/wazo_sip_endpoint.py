@@ -26,14 +26,10 @@ description:
   - Bind the endpoint to a trunk with M(wazo.confd.wazo_trunk); its registration is managed by
     M(wazo.confd.wazo_register).
 author:
-  - wazo.confd contributors
+  - wazo.confd contributors (@wazo-confd)
 extends_documentation_fragment:
   - wazo.confd.connection
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - wazo.confd.attributes
 options:
   name:
     description:
@@ -83,8 +79,8 @@ options:
   options_mode:
     description:
       - V(merge) sets the keys stated in O(options) and in each section, and leaves the other keys as they are.
-      - V(exact) makes O(options) (legacy) or each endpoint section (current: aor, auth, endpoint, identify,
-        outbound_auth) exactly what is stated, removing other keys. Legacy servers always add C(amaflags),
+      - V(exact) makes O(options) (legacy servers), or each of the aor, auth, endpoint, identify and outbound_auth
+        sections (current servers), exactly what is stated, removing other keys. Legacy servers always add C(amaflags),
         C(call-limit) and C(subscribemwi); they are not counted as differences. The registration sections are
         always merged (they belong to M(wazo.confd.wazo_register)).
     type: str

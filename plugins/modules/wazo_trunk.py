@@ -17,14 +17,10 @@ description:
     (create it first with M(wazo.confd.wazo_sip_endpoint)).
   - Works on both API generations (Wazo 20.12 and older, Wazo 20.13 and later).
 author:
-  - wazo.confd contributors
+  - wazo.confd contributors (@wazo-confd)
 extends_documentation_fragment:
   - wazo.confd.connection
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - wazo.confd.attributes
 options:
   name:
     description:

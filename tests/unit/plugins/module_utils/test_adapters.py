@@ -45,21 +45,21 @@ def test_provider_peer_translation():
     ('no', []),
 ])
 def test_nat_parts(nat, expected):
-    sections, _, ignored = chan_sip_to_pjsip(options=[['nat', nat]])
-    assert sections['endpoint_section_options'] == expected and ignored == []
+    sections, transport, ignored = chan_sip_to_pjsip(options=[['nat', nat]])
+    assert sections['endpoint_section_options'] == expected and ignored == [] and transport is None
 
 
 def test_unmappable_values_are_reported():
-    _, _, ignored = chan_sip_to_pjsip(options=[['nat', 'auto_force_rport'], ['dtmfmode', 'auto'], ['type', 'peer'],
-                                               ['context', 'from-extern'], ['call-limit', '10']])
+    ignored = chan_sip_to_pjsip(options=[['nat', 'auto_force_rport'], ['dtmfmode', 'auto'], ['type', 'peer'],
+                                         ['context', 'from-extern'], ['call-limit', '10']])[2]
     assert ignored == ['nat=auto_force_rport', 'dtmfmode=auto', 'type', 'context', 'call-limit']
 
 
 def test_dynamic_host_insecure_and_custom_sections():
-    sections, _, _ = sections_of(username='u', secret='p', host='dynamic',
-                                 options=[['insecure', 'invite'], ['match_header', 'X-Provider: x'],
-                                          ['forbidden_retry_interval', '60'], ['directmedia', 'nonat'],
-                                          ['sendrpid', 'pai'], ['encryption', 'yes'], ['session-timers', 'accept']])
+    sections = sections_of(username='u', secret='p', host='dynamic',
+                           options=[['insecure', 'invite'], ['match_header', 'X-Provider: x'],
+                                    ['forbidden_retry_interval', '60'], ['directmedia', 'nonat'],
+                                    ['sendrpid', 'pai'], ['encryption', 'yes'], ['session-timers', 'accept']])[0]
     assert 'auth_section_options' not in sections
     assert sections['outbound_auth_section_options'] == [['username', 'u'], ['password', 'p']]
     assert sections['aor_section_options'] == [['max_contacts', '1'], ['remove_existing', 'yes']]
@@ -70,13 +70,13 @@ def test_dynamic_host_insecure_and_custom_sections():
 
 
 def test_contact_without_username_and_default_port():
-    sections, _, _ = sections_of(host='203.0.113.5')
+    sections = sections_of(host='203.0.113.5')[0]
     assert sections['aor_section_options'] == [['contact', 'sip:203.0.113.5:5060']]
 
 
 def test_option_pairs_accepts_lists_and_mappings():
-    assert option_pairs([['qualify', 'yes'], ('qualifyfreq', 60)], 'options') == [['qualify', 'yes'],
-                                                                                 ['qualifyfreq', '60']]
+    assert option_pairs([['qualify', 'yes'], ('qualifyfreq', 60)], 'options') == [
+        ['qualify', 'yes'], ['qualifyfreq', '60']]
     assert option_pairs({'qualify': True, 'setvar': ['A=1', 'B=2'], 'nat': False}, 'options') == [
         ['qualify', 'yes'], ['setvar', 'A=1'], ['setvar', 'B=2'], ['nat', 'no']]
     assert option_pairs([{'match': '203.0.113.1'}], 'identify_section_options') == [['match', '203.0.113.1']]

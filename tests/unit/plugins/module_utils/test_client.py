@@ -122,7 +122,7 @@ def test_refused_token_logs_in_again_only_once(current_sim, make_client):
     with pytest.raises(ConfdError) as raised:
         client.list('/trunks')
     assert raised.value.status == 401
-    assert [method for method, _, _ in confd_log(current_sim)] == ['GET', 'POST', 'GET']
+    assert [entry[0] for entry in confd_log(current_sim)] == ['GET', 'POST', 'GET']
 
 
 def test_401_without_credentials_masks_the_token(current_sim, make_client):
