@@ -7,6 +7,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
+
 import pytest
 
 from ansible_collections.wazo.confd.plugins.module_utils.client import (
@@ -103,6 +105,7 @@ def test_timeout_is_a_confd_error_without_status(current_sim, make_client):
     with pytest.raises(ConfdError) as raised:
         client.list('/trunks')
     assert raised.value.status is None and 'timed out' in str(raised.value)
+    time.sleep(0.5)  # let the delayed request finish, so that it is not logged in the next test
 
 
 @pytest.mark.parametrize('tenant, refused_with', [(None, 401), ('a0000000-0000-4000-8000-000000000002', 500)])
