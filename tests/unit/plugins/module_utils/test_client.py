@@ -192,3 +192,27 @@ def test_from_params_says_what_is_missing(params, missing):
 def test_ca_path_and_validate_certs():
     assert ConfdClient('https://x/1.1', token='t', ca_path='/etc/ca.pem').session.verify == '/etc/ca.pem'
     assert ConfdClient('https://x/1.1', token='t', validate_certs=False, ca_path='/etc/ca.pem').session.verify is False
+
+
+def canned_tenants(simulator, items):
+    # The simulator's wazo-auth has no tenant list: its fault injection serves wazo-auth's answer.
+    simulator.fault(method='GET', path='^/0.1/tenants\\?slug=', status=200, body={'total': len(items), 'items': items})
+
+
+def test_tenant_slug_is_resolved_once_and_only_when_needed(current_sim, make_client):
+    canned_tenants(current_sim, [{'uuid': current_sim.tenant, 'slug': 'acme', 'name': 'ACME'}])
+    client = make_client(current_sim, tenant='acme')
+    assert current_sim.requests() == []
+    assert client.list('/trunks') == [] and client.list('/trunks') == []
+    assert [(entry['method'], entry['path'], entry['query']) for entry in current_sim.requests()] == [
+        ('GET', '/0.1/tenants', 'slug=acme'), ('GET', '/1.1/trunks', ''), ('GET', '/1.1/trunks', '')]
+    assert client.tenant_uuid() == current_sim.tenant
+
+
+def test_unknown_tenant_slug_is_an_error_naming_the_option(current_sim, make_client):
+    canned_tenants(current_sim, [{'uuid': current_sim.tenant, 'slug': 'acme-2'}])
+    client = make_client(current_sim, tenant='acme')
+    with pytest.raises(ConfdError) as raised:
+        client.list('/trunks')
+    assert "wazo_tenant: no tenant has the slug 'acme'" in str(raised.value)
+    assert [entry['path'] for entry in current_sim.requests()] == ['/0.1/tenants']
