@@ -15,7 +15,7 @@ description:
   - With O(state=present), logs in to wazo-auth once with O(wazo_username) and O(wazo_password) and returns the new
     token, so that the following tasks of the play use it (for example through C(module_defaults)) instead of each
     logging in and out by itself.
-  - With O(state=present) and a token already given (O(wazo_token) or E(WAZO_TOKEN)), no token is created: the module
+  - With O(state=present) and a token already given (O(wazo_token) or E(WAZO_TOKEN)), no token is created; the module
     only detects the API generation with it.
   - In both cases the module returns the API generation of the server (RV(api_generation)), detected once, that the
     following tasks can be given as O(api_generation) to save one request each.
@@ -44,7 +44,7 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - B(The token returned is a secret.) Register the result of this module only in tasks that have C(no_log: true),
+  - B(The token returned is a secret.) Register the result of this module only in tasks that have C(no_log=true),
     and pass the token to later tasks only through the O(wazo_token) option of the collection's modules (which is
     C(no_log)), so that it never appears in the output.
   - The token obtained lives one hour (its wazo-auth expiration); revoke it at the end of the play with
@@ -91,7 +91,7 @@ EXAMPLES = r'''
 RETURN = r'''
 token:
   description:
-    - The token created by this task. B(A secret): see the notes.
+    - The token created by this task. B(A secret), see the notes.
     - When the token was given to the module (O(wazo_token) or E(WAZO_TOKEN)) it is not returned in clear; use the
       value you gave.
   returned: state is present and a token was created
