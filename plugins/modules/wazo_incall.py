@@ -20,21 +20,14 @@ description:
     nothing written.
   - Works on both API generations (Wazo 20.12 and older, Wazo 20.13 and later).
 author:
-  - wazo.confd contributors
+  - wazo.confd contributors (@wazo-confd)
 extends_documentation_fragment:
   - wazo.confd.connection
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-    details:
-      - The diff shows the incall fields that change (the destination whole, as the server stores it) and, on
-        creation or removal, the C(extension).
+  - wazo.confd.attributes
 options:
   exten:
     description:
-      - The DID, as the provider delivers it to the incall context: digits (or a V(_) pattern).
+      - The DID, as the provider delivers it to the incall context, in digits (or a V(_) pattern).
       - Must be inside one of the incall ranges of O(context) (Wazo keeps only the last C(did_length) digits of the
         range limits). The server does not check this when the DID is created, only when it is edited later, so the
         module checks it before writing.
@@ -139,7 +132,7 @@ options:
         choices: [busy, unavailable]
       exten:
         description:
-          - Number dialed (types V(outcall): digits, and V(extension)).
+          - Number dialed, for the V(outcall) type (digits only) and the V(extension) type.
         type: str
       context:
         description:
@@ -211,6 +204,8 @@ options:
       - Sound played to the caller before the destination.
     type: str
 notes:
+  - The diff shows the incall fields that change (the destination whole, as the server stores it) and, on creation
+    or removal, the C(extension).
   - A no-op run sends two requests on current servers (the tenant's contexts, the incall by DID) and three on legacy
     servers (the DID's extension, then its incall), plus one when the destination's user is named by uuid, username
     or email. A destination given by id, or by the names the server shows on it (V(First Last) for a user, a group's

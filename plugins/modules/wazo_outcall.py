@@ -19,16 +19,10 @@ description:
     rules before the first write, so bad input fails with nothing written.
   - Works on both API generations (Wazo 20.12 and older, Wazo 20.13 and later).
 author:
-  - wazo.confd contributors
+  - wazo.confd contributors (@wazo-confd)
 extends_documentation_fragment:
   - wazo.confd.connection
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-    details:
-      - The diff shows the outcall fields that change, C(trunks) as names and C(extensions) as dial patterns.
+  - wazo.confd.attributes
 options:
   name:
     description:
@@ -113,6 +107,7 @@ options:
           - Not set, or an empty string, means none.
         type: str
 notes:
+  - The diff shows the outcall fields that change, C(trunks) as names and C(extensions) as dial patterns.
   - A no-op run sends two requests (the outcall by name, the tenant's contexts when O(extensions) is set); trunk names
     are resolved only when the trunk list differs.
 seealso:
@@ -183,8 +178,8 @@ from ansible_collections.wazo.confd.plugins.module_utils.adapters import get_ada
 from ansible_collections.wazo.confd.plugins.module_utils.engine import Reference, Resource, WazoError, WazoModule
 from ansible_collections.wazo.confd.plugins.module_utils.extensions import OwnedExtensions, check_exten, find_context
 
-OUTCALL = Resource('outcall', '/outcalls', fields=('name', 'description', 'internal_caller_id',
-                                                    'preprocess_subroutine', 'ring_time', 'enabled'))
+OUTCALL = Resource('outcall', '/outcalls',
+                   fields=('name', 'description', 'internal_caller_id', 'preprocess_subroutine', 'ring_time', 'enabled'))
 PATTERN_ATTRIBUTES = ('caller_id', 'strip_digits', 'prefix', 'external_prefix')
 # confd outcall_extension schema: prefixes are matched from the start (marshmallow Regexp), empty refused.
 PREFIX = re.compile(r'^\+|\+?[0-9#*]+$')

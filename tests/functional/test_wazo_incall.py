@@ -142,7 +142,7 @@ def test_every_destination_type_converges(sim, ansible, generation):
 
 
 def test_check_mode_agrees_with_the_real_run(sim, ansible):
-    checked, _ = check_mode_matches(sim, ansible, [incall()])
+    checked = check_mode_matches(sim, ansible, [incall()])[0]
     assert checked.task("wazo_incall").changed
     sim.clear_requests()
     changes = incall(destination={"type": "hangup", "cause": "normal"}, description="closed")
@@ -155,7 +155,7 @@ def test_absent_removes_the_incall_and_its_extension(sim, ansible):
     before = sim.state()
     result = ansible.run_tasks([incall(), incall(state="absent"), incall(state="absent")], expect_rc=0)
     assert [item.changed for item in result.tasks] == [True, True, False]
-    removal = [(method, path.split("/")[2]) for method, path, _ in writes(sim)][3:]
+    removal = [(method, path.split("/")[2]) for method, path, _body in writes(sim)][3:]
     # the incall first: on legacy servers a DID taken away from a live incall is stuck to it
     assert removal == [("DELETE", "incalls"), ("DELETE", "extensions")]
     assert sim.state() == before
@@ -200,9 +200,8 @@ def bad_input(generation):
         ("bad caller id name", dict(caller_id_name="x" * 81), ["caller_id_name", "80"]),
     ]
     if generation == "legacy":
-        cases.append(("music on hold on legacy", dict(destination=dict(USER, moh_uuid="3f1d1c2e-0000-4000-8000-00000000"
-                                                                                     "0001")),
-                      ["destination.moh_uuid", "20.13"]))
+        moh = dict(USER, moh_uuid="3f1d1c2e-0000-4000-8000-000000000001")
+        cases.append(("music on hold on legacy", dict(destination=moh), ["destination.moh_uuid", "20.13"]))
     else:
         cases.append(("meetme on current", dict(destination={"type": "meetme", "conference": "1"}),
                       ["destination.type", "meetme"]))
@@ -211,10 +210,10 @@ def bad_input(generation):
 
 def test_bad_input_fails_naming_the_option_with_zero_writes(sim, ansible, generation):
     cases = bad_input(generation)
-    tasks = [dict(incall(**options), name=case, ignore_errors=True) for case, options, _ in cases]
+    tasks = [dict(incall(**options), name=case, ignore_errors=True) for case, options, _words in cases]
     result = ansible.run_tasks(tasks, play_vars={"outcall_context": context_of(sim, "outcall")["label"]},
                                expect_rc=0)
-    for case, _, words in cases:
+    for case, _options, words in cases:
         failed = result.task(case)
         assert failed.failed, case
         for word in words:

@@ -64,7 +64,7 @@ def diff_of(result):
 def test_create_then_rerun_writes_nothing(sim, ansible, trunks):
     created = ansible.run_tasks([outcall()], diff=True, expect_rc=0)
     assert created.task("wazo_outcall").changed
-    methods = [(method, path.split("/")[2]) for method, path, _ in writes(sim)]
+    methods = [(method, path.split("/")[2]) for method, path, _body in writes(sim)]
     # extensions first (a run that stops early leaves free extensions the next run adopts), then the outcall
     assert methods == [("POST", "extensions"), ("POST", "extensions"), ("POST", "outcalls"), ("PUT", "outcalls"),
                        ("PUT", "outcalls"), ("PUT", "outcalls")]
@@ -155,7 +155,7 @@ def test_free_extension_is_adopted(sim, ansible, trunks):
 
 
 def test_check_mode_agrees_with_the_real_run(sim, ansible, trunks):
-    checked, _ = check_mode_matches(sim, ansible, [outcall()])
+    checked = check_mode_matches(sim, ansible, [outcall()])[0]
     assert checked.task("wazo_outcall").changed
     sim.clear_requests()
     changes = outcall(trunks=["prov-x"], extensions=[dict(PATTERNS[0], strip_digits=3)], enabled=False)
@@ -168,7 +168,7 @@ def test_absent_removes_everything_it_made(sim, ansible, trunks):
     before = sim.state()
     result = ansible.run_tasks([outcall(), outcall(state="absent"), outcall(state="absent")], expect_rc=0)
     assert [item.changed for item in result.tasks] == [True, True, False]
-    removal = [(method, path.split("/")[2]) for method, path, _ in writes(sim)][6:]
+    removal = [(method, path.split("/")[2]) for method, path, _body in writes(sim)][6:]
     assert removal == [("DELETE", "outcalls"), ("DELETE", "extensions")] * 2 + [("DELETE", "outcalls")]
     assert sim.state() == before
 
@@ -208,9 +208,9 @@ BAD_INPUT = [
 def test_bad_input_fails_naming_the_option_with_zero_writes(sim, ansible, trunks):
     internal = [item for item in sim.state()["contexts"] if item["type"] == "internal"][0]
     sim.clear_requests()
-    tasks = [dict(outcall(**options), name=case, ignore_errors=True) for case, options, _ in BAD_INPUT]
+    tasks = [dict(outcall(**options), name=case, ignore_errors=True) for case, options, _words in BAD_INPUT]
     result = ansible.run_tasks(tasks, play_vars={"internal_context": internal["label"]}, expect_rc=0)
-    for case, _, words in BAD_INPUT:
+    for case, _options, words in BAD_INPUT:
         failed = result.task(case)
         assert failed.failed, case
         for word in words:
