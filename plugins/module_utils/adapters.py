@@ -9,7 +9,9 @@
 ``/registers/sip``) or a ``CurrentAdapter`` (Wazo >= 20.13: PJSIP sections, templates, transports,
 endpoints by uuid). Both expose the same methods, so modules never test the generation:
 
-    find_sip_endpoint(name)           the SIP endpoint called name, or None
+    find_sip_endpoint(name, cached=True)
+                                      the SIP endpoint called name, or None (one lookup per task
+                                      unless cached is false)
     sip_endpoint                      its Resource declaration
     sip_endpoint_desired(params, current)
                                       the endpoint fields to ensure, from the provider vocabulary
@@ -252,6 +254,13 @@ def _labels(templates):
     return [item.get('label') if isinstance(item, dict) else item for item in templates or []]
 
 
+def _swap_template(templates, old, new):
+    """Templates with the one labelled old replaced by new, or dropped when new is there already."""
+    labels = _labels(templates)
+    return [new if label == old else template for label, template in zip(labels, templates)
+            if label != old or new not in labels]
+
+
 def _template_uuids(module, templates):
     # Template objects already on the endpoint keep their uuid; labels are looked up.
     return [{'uuid': item['uuid']} if isinstance(item, dict) else module.resolve('templates', TEMPLATE, item)
@@ -267,8 +276,11 @@ TEMPLATE = Reference('SIP template', _template_uuid)
 TEMPLATES = Reference('SIP templates', _template_uuids,
                       matches=lambda current, templates: _labels(current) == _labels(templates))
 
+# What a trunk can be bound to; a trunk bound to nothing was left by an interrupted run (see engine, Orphans).
+TRUNK_BINDINGS = ('endpoint_sip', 'endpoint_iax', 'endpoint_custom', 'register_sip', 'register_iax', 'outcalls')
 TRUNK = Resource('trunk', '/trunks', fields=('context', 'outgoing_caller_id_format', 'twilio_incoming'),
-                 references={'context': CONTEXT})
+                 references={'context': CONTEXT},
+                 orphan=lambda trunk: not any(trunk.get(key) for key in TRUNK_BINDINGS))
 LEGACY_SIP_ENDPOINT = Resource('SIP endpoint', '/endpoints/sip', id_field='id',
                                fields=('name', 'username', 'secret', 'type', 'host', 'options'),
                                secret_fields=('secret',), compare={'options': same_legacy_options})
@@ -280,7 +292,8 @@ CURRENT_SIP_ENDPOINT = Resource('SIP endpoint', '/endpoints/sip', id_field='uuid
 LEGACY_REGISTER = Resource('SIP register', '/registers/sip',
                            fields=('sip_username', 'auth_username', 'auth_password', 'remote_host', 'remote_port',
                                    'transport', 'callback_extension', 'expiration', 'enabled'),
-                           secret_fields=('auth_password',), references={'transport': TRANSPORT_NAME})
+                           secret_fields=('auth_password',), references={'transport': TRANSPORT_NAME},
+                           orphan=lambda register: not register.get('trunk'))
 
 
 def get_adapter(module):
@@ -402,8 +415,9 @@ class LegacyAdapter(BaseAdapter):
         desired['sip_username'] = self.sip_username(params)
         plan = module.plan(LEGACY_REGISTER, current, desired, label=params['trunk'])
         register = module.apply(plan)
-        if module.link('/trunks/%s/registers/sip/%s' % (trunk['id'], plan.id), linked=current is not None,
-                       diff_key='trunk', after=params['trunk']) and not module.check_mode:
+        if module.bind(plan, lambda register_id: module.link(
+                '/trunks/%s/registers/sip/%s' % (trunk['id'], register_id), linked=current is not None,
+                diff_key='trunk', after=params['trunk'])) and not module.check_mode:
             register = module.client.get(LEGACY_REGISTER.item_path(plan.id))
         return LEGACY_REGISTER, register
 
@@ -477,17 +491,13 @@ class CurrentAdapter(BaseAdapter):
         labels = _labels(templates)
         if params['state'] == 'absent':
             desired = dict((section, []) for section in REGISTRATION_SECTIONS)
-            swapped = [GLOBAL_TEMPLATE if label == REGISTRATION_TEMPLATE else template
-                       for label, template in zip(labels, templates)]
-            if labels.count(GLOBAL_TEMPLATE) and REGISTRATION_TEMPLATE in labels:
-                swapped = [item for item, label in zip(swapped, labels) if label != REGISTRATION_TEMPLATE]
-        elif REGISTRATION_TEMPLATE in labels:
-            desired, swapped = self._registration_sections(params, endpoint), templates
+            swapped = _swap_template(templates, REGISTRATION_TEMPLATE, GLOBAL_TEMPLATE)
         else:
             desired = self._registration_sections(params, endpoint)
-            swapped = ([REGISTRATION_TEMPLATE if label == GLOBAL_TEMPLATE else template
-                        for label, template in zip(labels, templates)]
-                       if GLOBAL_TEMPLATE in labels else [REGISTRATION_TEMPLATE] + templates)
+            # registration_trunk inherits from global: it takes global's place, or comes first.
+            swapped = (templates if REGISTRATION_TEMPLATE in labels
+                       else _swap_template(templates, GLOBAL_TEMPLATE, REGISTRATION_TEMPLATE) if GLOBAL_TEMPLATE in labels
+                       else [REGISTRATION_TEMPLATE] + templates)
         desired['templates'] = swapped if _labels(swapped) != labels else None
         endpoint = module.ensure(CURRENT_SIP_ENDPOINT, endpoint, desired, label=params['trunk'])
         return CURRENT_SIP_ENDPOINT, endpoint

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.wazo.confd.plugins.module_utils.adapters import (
-    chan_sip_to_pjsip, get_adapter, merge_options, option_pairs, same_legacy_options, transport_name,
+    _swap_template, chan_sip_to_pjsip, get_adapter, merge_options, option_pairs, same_legacy_options, transport_name,
 )
 from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoError
 
@@ -173,3 +173,12 @@ def test_current_incall_lookup_by_did(current_sim, run_module):
 
     result = run_module(current_sim, run)
     assert result['found']['id'] == incall['id'] and result['other'] is None
+
+
+def test_registration_template_swaps():
+    global_template = {'uuid': 'g', 'label': 'global'}
+    other = {'uuid': 'o', 'label': 'other'}
+    registration = {'uuid': 'r', 'label': 'registration_trunk'}
+    assert _swap_template([other, global_template], 'global', 'registration_trunk') == [other, 'registration_trunk']
+    assert _swap_template([registration], 'registration_trunk', 'global') == ['global']
+    assert _swap_template([global_template, registration], 'registration_trunk', 'global') == [global_template]
