@@ -14,11 +14,16 @@ tests run by ``ansible-test units`` (tests/unit/conftest.py).
 
 The simulator is started as ``python -m tests.confd_simulator --host H --port P --generation G``
 with the collection root as working directory; it prints its base URL on one line when it is ready.
+Without a port, ``--port 0`` lets the simulator bind a free port itself (no race between workers);
+the port is then read from the printed URL.
 """
 
+import atexit
+import ctypes
 import json
 import os
 import queue
+import signal
 import socket
 import ssl
 import subprocess
@@ -27,6 +32,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,7 +47,26 @@ PASSWORD = "admin-secret"
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 START_TIMEOUT = float(os.environ.get("CONFD_SIM_START_TIMEOUT", "60"))
-START_ATTEMPTS = 3
+
+
+_RUNNING = set()
+
+
+def _stop_all():
+    for simulator in list(_RUNNING):
+        simulator.stop()
+
+
+atexit.register(_stop_all)
+
+
+def _die_with_parent():
+    """In the child, before exec: get SIGTERM when the process that started it dies (Linux), so a test
+    process that is killed (timeout, worker crash) leaves no simulator behind."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class SimulatorError(Exception):
@@ -62,13 +87,6 @@ def deselect_by_generation(config, items, param="generation"):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
-
-
-def free_port(host="127.0.0.1"):
-    """A TCP port that was free a moment ago (the simulator retries on a lost race)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 class Simulator:
@@ -92,6 +110,7 @@ class Simulator:
         self.username = USERNAME
         self.password = PASSWORD
         self.url = None
+        self._owner = None
         self._process = None
         self._stderr = None
         self._lines = None
@@ -106,22 +125,29 @@ class Simulator:
 
     @property
     def running(self):
-        return self._process is not None and self._process.poll() is None
+        if self._process is None:
+            return False
+        if os.getpid() == self._owner:
+            return self._process.poll() is None
+        # a forked test process (ansible-test units runs each test in a fork) cannot wait for its
+        # parent's child: the simulator is alive when it accepts connections
+        try:
+            with socket.create_connection((self.host, self.port), timeout=2):
+                return True
+        except OSError:
+            return False
 
     def start(self):
         if self.running:
             return self
         if not os.path.isfile(os.path.join(self.root, "tests", "confd_simulator", "__main__.py")):
             raise SimulatorError("the confd simulator is missing: no tests/confd_simulator/__main__.py under %s" % self.root)
-        last_error = None
-        for _attempt in range(START_ATTEMPTS if self.port is None else 1):
-            try:
-                self._start_once(self.port or free_port(self.host))
-                return self
-            except SimulatorError as error:
-                last_error = error
-                self.stop()
-        raise last_error
+        try:
+            self._start_once(self.port or 0)
+        except SimulatorError:
+            self.stop()
+            raise
+        return self
 
     def _command(self, port):
         command = [self.python, "-m", "tests.confd_simulator", "--host", self.host, "--port", str(port),
@@ -135,7 +161,10 @@ class Simulator:
         self._stderr = tempfile.TemporaryFile(mode="w+", prefix="confd-sim-stderr-")
         self._process = subprocess.Popen(  # pylint: disable=consider-using-with  # stopped by stop()
             self._command(port), cwd=self.root, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=self._stderr, universal_newlines=True)
+            stdout=subprocess.PIPE, stderr=self._stderr, universal_newlines=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        self._owner = os.getpid()
+        _RUNNING.add(self)
         self._lines = queue.Queue()
         reader = threading.Thread(target=self._read_stdout, args=(self._process.stdout, self._lines), daemon=True)
         reader.start()
@@ -155,7 +184,7 @@ class Simulator:
             line = line.strip()
             if line.startswith(("http://", "https://")):
                 self.url = line.rstrip("/")
-                self.port = port
+                self.port = urllib.parse.urlsplit(self.url).port or port
                 return
 
     @staticmethod
@@ -173,7 +202,11 @@ class Simulator:
         return (":\n" + text) if text.strip() else " (nothing on stderr)"
 
     def stop(self):
+        """Stop the simulator; in a process forked from the one that started it, only forget it."""
+        _RUNNING.discard(self)
         process, self._process = self._process, None
+        if os.getpid() != self._owner:
+            return
         if process is not None:
             if process.poll() is None:
                 process.terminate()

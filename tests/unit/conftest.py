@@ -4,6 +4,11 @@
 uses a copy under build/units/ansible_collections/wazo/confd), so the simulator package
 tests/confd_simulator is there and is started from that collection root with the test venv's Python.
 
+``ansible-test units`` also runs every test in a forked child that ends with os._exit: fixtures (even
+session-scoped ones) are set up in the child and never torn down. So the simulators are started in the
+long-lived pytest process (after collection, when some test needs one) and stopped at the end of the
+session; forked tests inherit and reuse them, and a simulator dies with the process that started it.
+
 Fixtures
   generation   "current" or "legacy"; a test using ``confd_sim`` runs once per generation;
                ``@pytest.mark.generation("legacy")`` keeps it to the named generation(s).
@@ -21,16 +26,25 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "generation(*names): run the test only for these API generations")
 
 
+_SIMULATORS = {}  # generation -> Simulator, started in the pytest process, inherited by forked tests
+
+
 def pytest_collection_modifyitems(config, items):
     deselect_by_generation(config, items)
+    if any("_confd_simulators" in item.fixturenames for item in items):
+        for name in GENERATIONS:
+            if name not in _SIMULATORS:
+                _SIMULATORS[name] = Simulator(name).start()
+
+
+def pytest_sessionfinish(session):  # pylint: disable=unused-argument
+    for simulator in _SIMULATORS.values():
+        simulator.stop()
 
 
 @pytest.fixture(scope="session")
 def _confd_simulators():
-    started = {}
-    yield started
-    for simulator in started.values():
-        simulator.stop()
+    return _SIMULATORS
 
 
 @pytest.fixture(scope="session", params=GENERATIONS)
