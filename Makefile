@@ -29,11 +29,11 @@ LINK_PATH := $(CURDIR)/build/link
 # ansible-test fetches a pip bootstrap script from a host these machines cannot reach; this seeds its cache
 SEED_PIP := ../shared/ci/seed-ansible-test-pip
 PYTEST_WORKERS ?= 2
-PYTEST := -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) -ra
+PYTEST := -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) -ra --durations=10
 ANSIBLE_TEST_PYTHON := 3.12
 
 # what `make test` runs, in this order (molecule once extensions/molecule has a scenario)
-TEST_PARTS := changelog-lint lint sanity units contract functional docs-check \
+TEST_PARTS := changelog-lint lint sanity units contract docs-check functional \
 	$(if $(wildcard extensions/molecule/*/molecule.yml),molecule)
 
 .PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores \
@@ -49,7 +49,8 @@ help:
 	@echo "make units           ansible-test units --python $(ANSIBLE_TEST_PYTHON)"
 	@echo "make contract        replay tests/fixtures/confd-transcripts against the simulator, both generations"
 	@echo "make functional      playbook tests against the simulator on the newest and the oldest ansible-core"
-	@echo "make docs-check      build + install the collection, ansible-doc every module and role, antsibull-docs lint"
+	@echo "make docs-check      build + install the collection, ansible-doc every module and role (newest and oldest"
+	@echo "                     ansible-core), antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make molecule        molecule scenarios of extensions/molecule"
 	@echo "make build           ansible-galaxy collection build into build/dist"
 	@echo "make clean           remove build/ (the venvs stay; rm -rf .venv* to drop them)"
@@ -102,6 +103,7 @@ functional-oldest: venv
 
 docs-check: venv
 	PATH=$(BIN):$$PATH $(PYTHON) $(PYTEST) tests/build
+	PATH=$(OLDEST_BIN):$$PATH $(PYTHON_OLDEST) $(PYTEST) tests/build
 
 # The role owner completes the scenarios; this runs every scenario of extensions/molecule.
 molecule: venv collection-link
