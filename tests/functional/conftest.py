@@ -49,6 +49,18 @@ MODULE_DEFAULTS = {name: "{{ %s }}" % name for name in CONNECTION_ENV}
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "generation(*names): run the test only for these API generations")
+    config.addinivalue_line("markers", "fault_matrix: the heavy fault matrix (the Makefile runs it on the newest ansible-core)")
+
+
+def pytest_terminal_summary(terminalreporter):
+    # test_fault_matrix.py attaches its outcomes to its reports (also from xdist workers): one table at the end
+    rows = [row for key in ("passed", "failed") for report in terminalreporter.stats.get(key, [])
+            if getattr(report, "when", None) == "call"
+            for name, value in getattr(report, "user_properties", ()) if name == "fault_matrix" for row in value]
+    if rows:
+        from reliability import render_fault_matrix  # pylint: disable=import-outside-toplevel
+        terminalreporter.write_sep("=", "fault matrix")
+        terminalreporter.write_line(render_fault_matrix(rows))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -175,6 +187,7 @@ class AnsibleRunner:
             "ANSIBLE_CALLBACKS_ENABLED": "record_tasks",
             "ANSIBLE_NOCOLOR": "1",
             "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_PIPELINING": "1",
             "PATH": BIN_DIR + os.pathsep + os.environ.get("PATH", ""),
             "WAZO_TEST_RECORD": record,
         })

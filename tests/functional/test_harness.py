@@ -126,3 +126,22 @@ def test_check_and_diff_flags_reach_ansible(ansible):
     assert recorded.changed
     assert recorded.diff and recorded.diff[0]["after"] == "x\n"
     assert not os.path.exists(os.path.join(ansible.workdir, "out.txt"))
+
+
+WARNING_MODULE = '''#!/usr/bin/python
+from ansible.module_utils.basic import AnsibleModule
+
+module = AnsibleModule(argument_spec={})
+module.warn("careful: recorded by the harness")
+module.exit_json(changed=False)
+'''
+
+
+def test_module_warnings_are_recorded(ansible):
+    # a module in library/ beside the playbook; the harness writes playbooks in ansible.workdir
+    os.makedirs(os.path.join(ansible.workdir, "library"))
+    with open(os.path.join(ansible.workdir, "library", "warn_me.py"), "w", encoding="utf-8") as handle:
+        handle.write(WARNING_MODULE)
+    result = ansible.run_tasks([{"name": "Warn", "warn_me": {}}], expect_rc=0)
+
+    assert result.task("Warn").warnings == ["careful: recorded by the harness"]
