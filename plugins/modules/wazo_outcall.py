@@ -260,12 +260,12 @@ def ensure_outcall(module):
                        lookup=lookup)
     patterns.create_missing()
     outcall = module.apply(plan)
-    if trunk_ids is not None:
-        module.set_ordered(OUTCALL.item_path(plan.id) + '/trunks', 'trunks', trunk_ids,
-                           [trunk['id'] for trunk in current_trunks], diff_key='trunks',
-                           before=current_names, after=params['trunks'])
-    patterns.apply(OUTCALL.item_path(plan.id))
-    return module.exit_resource('outcall', OUTCALL, outcall, refresh=True)
+    linked = trunk_ids is not None and module.set_ordered(
+        OUTCALL.item_path(plan.id) + '/trunks', 'trunks', trunk_ids, [trunk['id'] for trunk in current_trunks],
+        diff_key='trunks', before=current_names, after=params['trunks'])
+    linked = patterns.apply(OUTCALL.item_path(plan.id)) or linked
+    # apply() re-reads an updated outcall itself: read it again only when its links changed after that
+    return module.exit_resource('outcall', OUTCALL, outcall, refresh=linked)
 
 
 def main():

@@ -186,6 +186,23 @@ def test_pattern_of_another_outcall_is_not_taken(sim, ansible, trunks):
     assert writes(sim) == []
 
 
+def test_two_outcall_contexts_need_a_choice(sim, ansible, trunks):
+    second = {"label": "second-out", "type": "outcall"}
+    if sim.generation == "legacy":
+        second["name"] = "second-out"
+    status, context = sim.api("POST", "/contexts", second)
+    assert status == 201, context
+    sim.clear_requests()
+    ambiguous = dict(outcall(), name="ambiguous", ignore_errors=True)
+    chosen = dict(outcall(extensions=[dict(item, context="second-out") for item in PATTERNS]), name="chosen")
+    result = ansible.run_tasks([ambiguous, chosen], expect_rc=0)
+    failed = result.task("ambiguous")
+    assert failed.failed and "extensions[0].context" in failed.msg and "2 outcall contexts" in failed.msg
+    assert "second-out" in failed.msg
+    assert result.task("chosen").changed
+    assert [item["context"] for item in stored_outcall(sim)["extensions"]] == [context["name"]] * 2
+
+
 BAD_INPUT = [
     ("unknown trunk", dict(trunks=["prov-x", "nope"]), ["trunks", "nope"]),
     ("trunk listed twice", dict(trunks=["prov-x", "prov-x"]), ["trunks", "twice"]),
