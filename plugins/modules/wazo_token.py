@@ -21,16 +21,18 @@ description:
     following tasks can be given as O(api_generation) to save one request each.
   - With O(state=absent), revokes the token given as O(wazo_token).
 author:
-  - wazo.confd contributors
+  - wazo.confd contributors (@wazo-confd)
 extends_documentation_fragment:
   - wazo.confd.connection
 attributes:
   check_mode:
+    description: Can run in check mode.
     support: full
     details:
       - Logging in and revoking a token are done in check mode too. A token is a session, not PBX configuration,
         and the tasks that follow need a real token to compute what they would change.
   diff_mode:
+    description: Does not return a diff; a token is a session, not PBX configuration.
     support: none
 options:
   state:
@@ -178,6 +180,8 @@ def main():
 
     params = dict(module.params)
     token_given = params.get('wazo_token')
+    if module.params['state'] == 'absent' and not token_given:
+        module.fail_json(msg='wazo_token: required to revoke a token (state=absent), and empty')
     if module.params['state'] == 'absent' and not params.get('wazo_auth_url') and not params.get('wazo_url'):
         module.fail_json(msg='wazo_auth_url or wazo_url is required to revoke a token')
     secrets = []
