@@ -8,6 +8,7 @@ Modules (plugins/modules/*.py) and roles (roles/*) are discovered from the repos
 import fnmatch
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -29,7 +30,8 @@ FQCN = "%s.%s" % (GALAXY["namespace"], GALAXY["name"])
 FORBIDDEN = [
     ".ci", ".ci/*", ".git", ".git/*", ".gitignore", ".venv*", "build", "build/*", "tests/output", "tests/output/*",
     "Makefile", "requirements-dev*.txt", "requirements-oldest.txt", ".ansible-lint", ".ansible", ".ansible/*",
-    ".cache", ".cache/*", "*__pycache__*", "*.pyc", ".pytest_cache*", "*.tar.gz",
+    ".cache", ".cache/*", "*__pycache__*", "*.pyc", "*.pytest_cache*", "*.tar.gz",
+    "benchmarks", "benchmarks/*", ".benchmarks*", "docs/_readme_sections.md",
 ]
 REQUIRED = [
     "MANIFEST.json", "FILES.json", "README.md", "COPYING", "requirements.txt", "bindep.txt",
@@ -76,6 +78,12 @@ def members(tarball):  # pylint: disable=redefined-outer-name
 
 
 @pytest.fixture(scope="module")
+def directories(tarball):  # pylint: disable=redefined-outer-name
+    with tarfile.open(tarball) as archive:
+        return {member.name for member in archive.getmembers() if member.isdir()}
+
+
+@pytest.fixture(scope="module")
 def installed(tarball, tmp_path_factory, home):  # pylint: disable=redefined-outer-name
     """Collections path with the built tarball installed in it."""
     path = tmp_path_factory.mktemp("collections")
@@ -91,8 +99,8 @@ def doc_env(installed, home):  # pylint: disable=redefined-outer-name
     return env
 
 
-def test_tarball_holds_no_development_files(members):  # pylint: disable=redefined-outer-name
-    shipped = sorted(name for name in members if any(fnmatch.fnmatch(name, pattern) for pattern in FORBIDDEN))
+def test_tarball_holds_no_development_files(members, directories):  # pylint: disable=redefined-outer-name
+    shipped = sorted(name for name in members | directories if any(fnmatch.fnmatch(name, pattern) for pattern in FORBIDDEN))
     assert shipped == []
 
 
@@ -145,3 +153,24 @@ def test_antsibull_docs_lint(installed, doc_env):  # pylint: disable=redefined-o
         pytest.skip("antsibull-docs is installed in .venv only (requirements-dev.txt)")
     collection = os.path.join(installed, "ansible_collections", GALAXY["namespace"], GALAXY["name"])
     run([tool("antsibull-docs"), "lint-collection-docs", "--plugin-docs", collection], env=doc_env)
+
+
+def test_changelog_release_lists_the_new_modules_and_roles(installed, doc_env, tmp_path):  # pylint: disable=redefined-outer-name
+    """A release made from what ships (changelogs/fragments, version_added of every module and role entry point)
+    announces every module and role as new in the version of galaxy.yml; the fragments are all valid."""
+    if not os.path.exists(tool("antsibull-changelog")):
+        pytest.skip("antsibull-changelog is installed in .venv only (requirements-dev.txt)")
+    copy = tmp_path / "ansible_collections" / GALAXY["namespace"] / GALAXY["name"]
+    shutil.copytree(os.path.join(installed, "ansible_collections", GALAXY["namespace"], GALAXY["name"]), str(copy))
+    shutil.copy(os.path.join(ROOT, "galaxy.yml"), str(copy / "galaxy.yml"))
+    with open(os.path.join(ROOT, "changelogs", "changelog.yaml"), encoding="utf-8") as handle:
+        released = set((yaml.safe_load(handle) or {}).get("releases") or {})
+    if GALAXY["version"] in released:
+        pytest.skip("version %s of galaxy.yml is already released in changelogs/changelog.yaml" % GALAXY["version"])
+    env = dict(doc_env, ANSIBLE_COLLECTIONS_PATH=str(tmp_path))
+    run([tool("antsibull-changelog"), "release", "--date", "2000-01-01"], cwd=str(copy), env=env)
+    with open(str(copy / "changelogs" / "changelog.yaml"), encoding="utf-8") as handle:
+        release = yaml.safe_load(handle)["releases"][GALAXY["version"]]
+    assert release["changes"].get("release_summary")
+    assert sorted(item["name"] for item in release.get("modules", [])) == MODULES
+    assert sorted(item["name"] for item in release.get("objects", {}).get("role", [])) == ROLES
