@@ -129,7 +129,7 @@ tenant_uuid:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.wazo.confd.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ConfdClient, ConfdError,
+    CONNECTION_ARGUMENT_SPEC, HAS_REQUESTS, MASK, REQUESTS_IMPORT_ERROR, ConfdClient, ConfdError,
 )
 
 
@@ -185,8 +185,16 @@ def main():
     if module.params['state'] == 'absent' and not params.get('wazo_auth_url') and not params.get('wazo_url'):
         module.fail_json(msg='wazo_auth_url or wazo_url is required to revoke a token')
     secrets = []
+
+    def warn(message):
+        # The token to revoke is part of a request path, which the client's warnings (retries) may quote.
+        for secret in [token_given] + secrets:
+            if secret:
+                message = message.replace(secret, MASK)
+        module.warn(message)
+
     try:
-        client = ConfdClient.from_params(params, warn=module.warn, on_secret=secrets.append)
+        client = ConfdClient.from_params(params, warn=warn, on_secret=secrets.append)
     except ValueError as error:
         module.fail_json(msg=str(error))
 
