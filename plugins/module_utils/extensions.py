@@ -8,7 +8,7 @@
 ``find_context(module, value, context_type, option)``
     the tenant's context a user names (name or label), or its only context of that type when value
     is None; all contexts are read with one request per task.
-``check_exten(context, exten, option)`` / ``check_incall_range(context, exten, option)``
+``stated_extension(module, exten, context, context_type)`` / ``check_incall_range(context, exten, option)``
     confd's rules, checked before any write: the exten pattern allowed by the context type (confd
     ``helpers/validator.py``) and the incall ranges, which confd itself checks only on later edits.
 ``OwnedExtensions``
@@ -50,7 +50,8 @@ def _describe(context):
 
 
 def find_context(module, value, context_type, option):
-    """The context named value (exact name first, then label); value None: the only context of context_type."""
+    """The context named value (exact name first, then label) or, when value is None, the only context of
+    context_type. A named context must be of context_type when one is given."""
     contexts = tenant_contexts(module)
     if value is None:
         found = [context for context in contexts if context.get('type') == context_type]
@@ -67,7 +68,18 @@ def find_context(module, value, context_type, option):
     if len(found) > 1:
         raise WazoError('%d contexts are labelled %r (%s): use the name of one' % (
             len(found), value, ', '.join(context['name'] for context in found)), option)
+    if context_type and found[0].get('type') != context_type:
+        raise WazoError('context %s is of type %s, not %s' % (_describe(found[0]), found[0].get('type'), context_type),
+                        option)
     return found[0]
+
+
+def stated_extension(module, exten, context, context_type, prefix=''):
+    """{exten, context} of an extension a user states (context by name, label or default of its type), checked
+    against the context's rules; options are named prefix + 'exten' and prefix + 'context'."""
+    found = find_context(module, context, context_type, prefix + 'context')
+    check_exten(found, exten, prefix + 'exten')
+    return dict(exten=exten, context=found['name'])
 
 
 def check_exten(context, exten, option):
@@ -171,8 +183,12 @@ class OwnedExtensions(object):
         """
         self.current = list(current or [])
         self.desired = list(desired)
+        desired_keys = set()
+        for index, item in enumerate(self.desired):
+            if _key(item) in desired_keys:
+                raise WazoError('%s@%s is listed twice' % _key(item), option_of(index))
+            desired_keys.add(_key(item))
         current_by_key = dict((_key(item), item) for item in self.current)
-        desired_keys = set(_key(item) for item in self.desired)
         self.to_remove = [item for item in self.current if _key(item) not in desired_keys]
         self.to_update, self.to_add = [], []
         for index, item in enumerate(self.desired):
