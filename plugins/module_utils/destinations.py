@@ -97,7 +97,8 @@ DESTINATION_OPTIONS = dict(
 
 def _shape(spec):
     """(target, accepted fields, required fields) of a destination given as options or as confd's dict."""
-    rules = TYPES[spec['type']]
+    # A type this collection does not know (a newer server's) is compared on its type alone.
+    rules = TYPES.get(spec['type'], {})
     fields, required = rules.get('fields', ()), rules.get('required', ())
     if spec['type'] == 'application' and spec.get('application') in APPLICATION_FIELDS:
         application = APPLICATION_FIELDS[spec['application']]
@@ -189,7 +190,7 @@ def _user_field(user, field):
     return user.get(field)
 
 
-def _find_target(module, target, value):
+def _find_target(module, target, value, option):
     name, _id_field, path = target
     if name == 'user':
         return _find_user(module, value)
@@ -199,7 +200,7 @@ def _find_target(module, target, value):
     for key in ('id', 'uuid', 'name', 'label'):
         found = [item for item in items if item.get(key) is not None and str(item.get(key)) == value]
         if len(found) > 1:
-            raise WazoError('%d %ss have the %s %r: use the id of one' % (len(found), name, key, value))
+            raise WazoError('%d %ss have the %s %r: use the id of one' % (len(found), name, key, value), option)
         if found:
             return found[0]
     return None
@@ -214,11 +215,12 @@ def destination_reference(module, option='destination'):
         if target and target[2] is None:
             destination[target[1]] = int(spec[target[0]])
         elif target:
-            found = _find_target(task, target, str(spec[target[0]]))
+            target_option = '%s.%s' % (option, target[0])
+            found = _find_target(task, target, str(spec[target[0]]), target_option)
             if found is None:
                 raise WazoError('no %s %r in the tenant (give its id%s)' % (
                     target[0], spec[target[0]], ', username, email, uuid or "First Last"' if target[0] == 'user'
-                    else ', uuid or name' if target[0] == 'switchboard' else ' or name'), '%s.%s' % (option, target[0]))
+                    else ', uuid or name' if target[0] == 'switchboard' else ' or name'), target_option)
             destination[target[1]] = found[target[1].replace(target[0] + '_', '')]
         for name in fields:
             if spec.get(name) is not None:
