@@ -12,7 +12,7 @@ Connection from the same environment variables as the collection's modules: WAZO
 (+ WAZO_AUTH_URL), WAZO_TOKEN or WAZO_USERNAME/WAZO_PASSWORD, WAZO_TENANT, WAZO_VALIDATE_CERTS, WAZO_CA_PATH,
 WAZO_API_GENERATION. It uses the collection's own HTTP client (plugins/module_utils/client.py).
 
-    WAZO_CONFD_URL=http://127.0.0.1:9486/1.1 WAZO_TOKEN=... python3 scripts/show_interconnection.py
+    WAZO_CONFD_URL=http://127.0.0.1:9486/1.1 WAZO_TOKEN=... .venv/bin/python scripts/show_interconnection.py
 """
 
 import importlib.util
