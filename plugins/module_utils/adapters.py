@@ -276,8 +276,11 @@ TEMPLATE = Reference('SIP template', _template_uuid)
 TEMPLATES = Reference('SIP templates', _template_uuids,
                       matches=lambda current, templates: _labels(current) == _labels(templates))
 
+# What a trunk can be bound to; a trunk bound to nothing was left by an interrupted run (see engine, Orphans).
+TRUNK_BINDINGS = ('endpoint_sip', 'endpoint_iax', 'endpoint_custom', 'register_sip', 'register_iax', 'outcalls')
 TRUNK = Resource('trunk', '/trunks', fields=('context', 'outgoing_caller_id_format', 'twilio_incoming'),
-                 references={'context': CONTEXT})
+                 references={'context': CONTEXT},
+                 orphan=lambda trunk: not any(trunk.get(key) for key in TRUNK_BINDINGS))
 LEGACY_SIP_ENDPOINT = Resource('SIP endpoint', '/endpoints/sip', id_field='id',
                                fields=('name', 'username', 'secret', 'type', 'host', 'options'),
                                secret_fields=('secret',), compare={'options': same_legacy_options})
@@ -289,7 +292,8 @@ CURRENT_SIP_ENDPOINT = Resource('SIP endpoint', '/endpoints/sip', id_field='uuid
 LEGACY_REGISTER = Resource('SIP register', '/registers/sip',
                            fields=('sip_username', 'auth_username', 'auth_password', 'remote_host', 'remote_port',
                                    'transport', 'callback_extension', 'expiration', 'enabled'),
-                           secret_fields=('auth_password',), references={'transport': TRANSPORT_NAME})
+                           secret_fields=('auth_password',), references={'transport': TRANSPORT_NAME},
+                           orphan=lambda register: not register.get('trunk'))
 
 
 def get_adapter(module):
@@ -411,8 +415,9 @@ class LegacyAdapter(BaseAdapter):
         desired['sip_username'] = self.sip_username(params)
         plan = module.plan(LEGACY_REGISTER, current, desired, label=params['trunk'])
         register = module.apply(plan)
-        if module.link('/trunks/%s/registers/sip/%s' % (trunk['id'], plan.id), linked=current is not None,
-                       diff_key='trunk', after=params['trunk']) and not module.check_mode:
+        if module.bind(plan, lambda register_id: module.link(
+                '/trunks/%s/registers/sip/%s' % (trunk['id'], register_id), linked=current is not None,
+                diff_key='trunk', after=params['trunk'])) and not module.check_mode:
             register = module.client.get(LEGACY_REGISTER.item_path(plan.id))
         return LEGACY_REGISTER, register
 

@@ -262,6 +262,8 @@ class ConfdClient(object):
 
         A refused token is answered by logging in again once, when credentials are available: confd
         refused the request before doing anything, so even a POST may then be sent again.
+        A DELETE that was retried because its first attempt got no answer (or a 5xx) and that now finds
+        nothing (404) was carried out by that first attempt: it is a success.
         """
         base = self.confd_url if service == 'confd' else self.auth_url
         self._ensure_token()
@@ -277,9 +279,15 @@ class ConfdClient(object):
                 kwargs['json'] = body
             response = self._send(method, base + path, path, retryable=method in RETRYABLE_METHODS, **kwargs)
             if attempt == 'first' and self._can_login() and is_token_refused(response):
+                self._warn('%s %s: the token was refused (%s); logging in to wazo-auth again and retrying once'
+                           % (method, path, response.status_code))
                 self.login()
                 continue
             break
+        if method == 'DELETE' and response.status_code == 404 and getattr(response, 'wazo_retried', False):
+            self._warn('DELETE %s: already gone when retried (an earlier attempt that got no answer had deleted it)'
+                       % path)
+            return None
         if response.status_code >= 400:
             raise ConfdError(method, path, response.status_code, [self.scrub(m) for m in error_messages(response)])
         if not response.content:
@@ -303,6 +311,7 @@ class ConfdClient(object):
             except requests.exceptions.RequestException as error:
                 failure = 'connection failed (%s)' % self.scrub(type(error).__name__)
             else:
+                response.wazo_retried = attempt > 0
                 if response.status_code not in RETRYABLE_STATUSES:
                     return response
                 if attempt >= len(delays):

@@ -42,6 +42,9 @@ Declaring a resource (``Resource``):
                     (ordered ``[{"uuid"}]``), ``same_uuid`` (``{"uuid"}`` or null)
     references      {field: Reference}: the desired value of that field is what the user wrote
                     (a name, a label) and becomes the stored value through the reference
+    orphan          for objects found only through an association (a trunk through its SIP
+                    endpoint, an incall through its DID, a legacy register through its trunk):
+                    ``orphan(item)`` is true when nothing is bound to item. See "Orphans" below.
 
 References (``Reference(kind, resolve, matches=None)``): ``resolve(module, value)`` returns the
 value confd stores, or raises ``LookupError(reason)``; the engine turns that into a failure naming
@@ -56,11 +59,22 @@ unknown filters, so never trust a filter blindly) and fails when more than one o
 Writing: ``plan()`` resolves references and computes the changed fields (no request except the
 lookups of references); ``apply(plan)`` POSTs (create), PUTs only the changed fields (update) or
 does nothing. A POST that failed without an answer or with a 5xx may have landed: ``apply`` then
-calls ``plan.lookup()`` and adopts what it finds instead of creating a duplicate.
+calls ``plan.lookup()`` and adopts what it finds instead of creating a duplicate; it never sends the
+POST again (when nothing is found, the task fails and says that a re-run finds the object).
 ``delete(resource, current)`` deletes when the object exists.
+
+Orphans: an object found only through an association is created unbound, then bound. A run that
+stops in between (a failed bind, a POST whose answer was lost, a killed process) leaves an unbound
+object that no lookup finds. For a resource declared with ``orphan``, ``apply`` therefore looks,
+before creating one, for an orphan whose managed fields all equal the desired ones and adopts it
+(with a warning) instead of creating another. ``bind(plan, function)`` then binds it; when the bind is
+refused because a concurrent run bound that object in the meantime, a new object is created and
+bound, once.
 
 Associations:
     link(path, linked, ...)            single link: ``PUT a/{id}/b/{id}`` when not linked yet
+    bind(plan, function)               function(object id) binds the object of plan to what identifies
+                                       it (see Orphans); returns what function returns
     unlink(path, linked, ...)          ``DELETE a/{id}/b/{id}`` when linked
     set_ordered(path, key, desired_ids, current_ids, ...)
                                        ordered list replaced whole by one PUT
@@ -116,7 +130,8 @@ class Reference(object):
 class Resource(object):
     """Declaration of a confd resource; see the module docstring."""
 
-    def __init__(self, kind, path, id_field='id', fields=(), secret_fields=(), compare=None, references=None):
+    def __init__(self, kind, path, id_field='id', fields=(), secret_fields=(), compare=None, references=None,
+                 orphan=None):
         self.kind = kind
         self.path = path
         self.id_field = id_field
@@ -124,6 +139,7 @@ class Resource(object):
         self.secret_fields = frozenset(secret_fields)
         self.compare = dict(compare or {})
         self.references = dict(references or {})
+        self.orphan = orphan
 
     def item_path(self, obj_id):
         return '%s/%s' % (self.path, obj_id)
@@ -203,6 +219,8 @@ class Plan(object):
         self.lookup = lookup
         self.diff_key = diff_key
         self.result = current
+        # 'created' or 'adopted' once apply() made the object this task's own; None for an existing object
+        self.fresh = None
 
     @property
     def action(self):
@@ -271,6 +289,11 @@ class WazoModule(AnsibleModule):
             self.fail_json(msg=str(error), changed=self.changed)
         except ConfdError as error:
             doing = ('Failed %s: ' % self._doing) if self._doing else 'Failed: '
+            if error.method == 'POST' and error.status is None and not error.path.startswith('/token'):
+                # The request may have been carried out all the same; lookups by identity (and orphan
+                # adoption) make the next run find it instead of creating another.
+                error.messages.append('the server may have carried it out all the same: run the task again, '
+                                      'it finds what was created instead of creating it twice')
             self.fail_json(msg=doing + error.describe(), changed=self.changed, method=error.method,
                            path=error.path, status=error.status, messages=error.messages)
 
@@ -333,7 +356,15 @@ class WazoModule(AnsibleModule):
         self.changed = True
         if plan.action == 'create':
             self._record(plan.diff_key, {}, resource.mask(plan.changes))
-            plan.result = dict(plan.changes) if self.check_mode else self._create(plan)
+            orphan = self.find_orphan(plan)
+            if orphan is not None:
+                self.warn('%s %r: adopted %s %s, which nothing is bound to (left by an interrupted run), instead of '
+                          'creating another' % (resource.kind, plan.label, resource.kind, orphan[resource.id_field]))
+                plan.result, plan.fresh = orphan, 'adopted'
+            elif self.check_mode:
+                plan.result = dict(plan.changes)
+            else:
+                plan.result, plan.fresh = self._create(plan), 'created'
         else:
             fields = list(plan.changes)
             self._record(plan.diff_key, resource.mask(resource.managed(plan.current, fields)),
@@ -347,22 +378,41 @@ class WazoModule(AnsibleModule):
                 plan.result = self.client.get(obj_path)
         return plan.result
 
+    def find_orphan(self, plan):
+        """An unbound object of plan's resource whose managed fields are the desired ones (lowest id), or None."""
+        resource = plan.resource
+        if resource.orphan is None:
+            return None
+        self.doing('looking for an unbound %s like %r' % (resource.kind, plan.label))
+        found = [item for item in self.client.list(resource.path)
+                 if resource.orphan(item) and all(resource.same(field, item.get(field), value)
+                                                  for field, value in plan.desired.items())]
+        return min(found, key=lambda item: str(item[resource.id_field]).zfill(40)) if found else None
+
     def _create(self, plan):
         resource = plan.resource
-        self.doing('creating %s %r' % (resource.kind, plan.label))
+        doing = 'creating %s %r' % (resource.kind, plan.label)
+        self.doing(doing)
         try:
             return self.client.post(resource.path, plan.changes)
         except ConfdError as error:
-            # No answer or a 5xx: the POST may have landed. Look before anyone creates it again.
-            if plan.lookup is None or not (error.status is None or error.status >= 500):
+            # No answer or a 5xx: the POST may have landed. Look before anyone creates it again; never re-send it.
+            if not (error.status is None or error.status >= 500):
                 raise
-            found = plan.lookup()
+            if plan.lookup is not None:
+                found = plan.lookup()
+            else:
+                found = self.find_orphan(plan)
+            self.doing(doing)
             if found is None:
                 raise
             self.warn('%s; %s %r exists nevertheless and is used' % (error.describe(), resource.kind, plan.label))
-            retry = self.plan(resource, found, plan.desired, plan.label)
-            if retry.changes:
-                self.client.put(resource.item_path(found[resource.id_field]), retry.changes)
+            # plan.desired holds resolved values already: compare them, do not resolve them again.
+            changes = dict((field, value) for field, value in plan.desired.items()
+                           if not resource.same(field, found.get(field), value))
+            if changes:
+                self.doing('updating %s %r' % (resource.kind, plan.label))
+                self.client.put(resource.item_path(found[resource.id_field]), changes)
                 return self.client.get(resource.item_path(found[resource.id_field]))
             return found
 
@@ -382,6 +432,27 @@ class WazoModule(AnsibleModule):
         return True
 
     # ---- associations ----------------------------------------------------------------------------
+    def bind(self, plan, function):
+        """Bind the object of plan to what identifies it: function(object id) sends the association requests.
+
+        When the object was created or adopted by this task and the bind is refused (400) because the object
+        is bound by now (a concurrent run adopted or bound it in between), a new object is created and bound.
+        """
+        try:
+            return function(plan.id)
+        except ConfdError as error:
+            resource = plan.resource
+            if not (plan.fresh and error.status == 400 and resource.orphan is not None) or self.check_mode:
+                raise
+            self.doing('reading %s %s again' % (resource.kind, plan.id))
+            if resource.orphan(self.client.get(resource.item_path(plan.id))):
+                raise error
+            self.warn('%s %r: %s %s was bound by a concurrent run in the meantime; creating another'
+                      % (resource.kind, plan.label, resource.kind, plan.id))
+            plan.lookup = None
+            plan.result, plan.fresh = self._create(plan), 'created'
+            return function(plan.id)
+
     def link(self, path, linked, diff_key, before=None, after=None):
         """Single association: PUT path unless already linked. before/after are shown in the diff."""
         if linked:

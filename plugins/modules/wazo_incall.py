@@ -300,8 +300,10 @@ def ensure_incall(module):
     incall = adapter.find_incall(did['exten'], did['context'])
     owned = [item for item in (incall or {}).get('extensions') or []
              if (item['exten'], item['context']) == (did['exten'], did['context'])]
+    # An incall is found through its DID: one without extension was left by an interrupted run (engine, Orphans).
     incall_resource = Resource('incall', '/incalls', fields=FIELDS, compare={'destination': same_destination},
-                               references={'destination': destination_reference(module)})
+                               references={'destination': destination_reference(module)},
+                               orphan=lambda item: not item.get('extensions'))
     extension = OwnedExtensions(module, 'incall', diff_key='extension')
     label = '%(exten)s@%(context)s' % did
     if params['state'] == 'absent':
@@ -323,10 +325,10 @@ def ensure_incall(module):
     plan = module.plan(incall_resource, incall, dict((field, params[field]) for field in FIELDS), label=label)
     extension.plan([did], owned, lambda index: 'exten')
     extension.create_missing()
-    incall = module.apply(plan)
-    linked = extension.apply(incall_resource.item_path(plan.id))
+    module.apply(plan)
+    linked = module.bind(plan, lambda incall_id: extension.apply(incall_resource.item_path(incall_id)))
     # apply() re-reads an updated incall itself: read it again only when its extension changed after that
-    return module.exit_resource('incall', incall_resource, incall, refresh=linked)
+    return module.exit_resource('incall', incall_resource, plan.result, refresh=linked)
 
 
 def main():

@@ -113,10 +113,10 @@ def ensure_trunk(module):
         if endpoint.get('line'):
             raise WazoError('SIP endpoint %r belongs to a line, not to a trunk' % name, 'name')
     plan = module.plan(TRUNK, trunk, adapter.trunk_desired(params, trunk), label=name)
-    trunk = module.apply(plan)
-    linked = endpoint is not None and module.link(adapter.trunk_endpoint_path(plan.id, endpoint), linked=False,
-                                                  diff_key='endpoint_sip', after=name)
-    return module.exit_resource('trunk', TRUNK, trunk, refresh=linked)
+    module.apply(plan)
+    linked = endpoint is not None and module.bind(plan, lambda trunk_id: module.link(
+        adapter.trunk_endpoint_path(trunk_id, endpoint), linked=False, diff_key='endpoint_sip', after=name))
+    return module.exit_resource('trunk', TRUNK, plan.result, refresh=linked)
 
 
 def main():
