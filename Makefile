@@ -36,13 +36,15 @@ ANSIBLE_TEST_PYTHON := 3.12
 TEST_PARTS := changelog-lint lint sanity units contract docs-check functional \
 	$(if $(wildcard extensions/molecule/*/molecule.yml),molecule)
 
-.PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores \
+.PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores benchmark \
 	seed-ansible-test collection-link build demo clean
 
 help:
 	@echo "make venv            create/update .venv (Python 3.12) and .venv-oldest (Python 3.11)"
 	@echo "make test            every check, each timed, with a summary: $(TEST_PARTS)"
 	@echo "make demo            run the demo against the confd simulator (scripts/demo.sh)"
+	@echo "make benchmark       time the role against a floor and the hand-written uri recipe (not part of test;"
+	@echo "                     BENCHMARK_SIZES=1,10 for a quick run); writes docs/performance.md"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make lint            ansible-lint, production profile (.ansible-lint)"
 	@echo "make sanity          ansible-test sanity --python $(ANSIBLE_TEST_PYTHON); tests/sanity/ignore-*.txt must stay empty"
@@ -119,6 +121,11 @@ demo: venv
 	@demo=$$(for f in scripts/demo.sh tests/demo.sh; do [ -x $$f ] && echo $$f && break; done; true); \
 	if [ -z "$$demo" ]; then echo "demo: no scripts/demo.sh yet: nothing to run" >&2; exit 1; fi; \
 	VENV=$(VENV) PATH=$(BIN):$$PATH ./$$demo
+
+# Not part of `make test`: tens of minutes for the default sizes (benchmarks/run_benchmark.py --help).
+BENCHMARK_SIZES ?= 1,10,100
+benchmark: venv
+	$(PYTHON) benchmarks/run_benchmark.py --sizes $(BENCHMARK_SIZES)
 
 clean:
 	rm -rf build
