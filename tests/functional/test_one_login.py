@@ -102,3 +102,27 @@ def test_module_defaults_pattern_logs_in_once_and_credentials_per_task_still_wor
     logins, revocations, infos = session_requests(log[first_logout + 1:])
     assert (logins, revocations) == (2, 2) and infos <= 2
     assert all(entry["status"] in (200, 204) for entry in log if entry["path"].startswith("/0.1/"))
+
+
+@pytest.mark.generation("current")
+def test_parallel_playbook_logs_in_once_and_gives_the_sequential_result(sim, ansible):
+    """playbooks/interconnect_parallel.yml (one in-memory host per provider, several at a time) makes what
+    interconnect_several.yml makes, failover route across providers included, with one login."""
+    env = dict(login_env(sim), PROVIDER_PASSWORD=PASSWORD, BACKUP_PROVIDER_PASSWORD=PASSWORD)
+    ansible.run_playbook("playbooks/interconnect_parallel.yml", env=env, args=("--forks", "4"), expect_rc=0)
+    assert session_requests(sim.requests()) == (1, 1, 1)
+    parallel = sim.state()
+
+    sim.reset()
+    ansible.run_playbook("playbooks/interconnect_several.yml", env=env, expect_rc=0)
+    sequential = sim.state()
+    for collection in ("trunks", "endpoints_sip", "outcalls", "incalls", "extensions"):
+        assert len(parallel[collection]) == len(sequential[collection]), collection
+    trunks = {trunk["id"]: trunk["endpoint_sip"]["name"] for trunk in parallel["trunks"]}
+    national = [outcall for outcall in parallel["outcalls"] if outcall["name"] == "national"][0]
+    assert [trunks[trunk["id"]] for trunk in national["trunks"]] == ["voipco", "backupsip"]
+
+    sim.clear_requests()
+    again = ansible.run_playbook("playbooks/interconnect_parallel.yml", env=env, args=("--forks", "4"), expect_rc=0)
+    assert again.changed == 0, [task.name for task in again.changed_tasks]
+    assert sim.writes() == [] and session_requests(sim.requests()) == (1, 1, 1)
