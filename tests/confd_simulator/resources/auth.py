@@ -98,7 +98,23 @@ def handle_auth(state, method, path, query, headers, body):
                 return _auth_error(403, "Unauthorized")
             return Reply(200, {"data": _token_data(state, record)})
         return Reply(405, {"message": "The method is not allowed for the requested URL."})
+    if path == "/tenants" and method == "GET":
+        return _list_tenants(state, query, headers)
     return Reply(404, HTML_404[state.generation])
+
+
+def _list_tenants(state, query, headers):
+    """wazo-auth's tenant list (the slug of a tenant lives in wazo-auth, not in confd)."""
+    if _valid_token(state, headers.get("X-Auth-Token") or "") is None:
+        return _auth_error(401, "Unauthorized")
+    tenant = {"uuid": state.tenant_uuid, "name": state.tenant_slug, "slug": state.tenant_slug,
+              "parent_uuid": state.tenant_uuid}
+    filters = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    search = filters.pop("search", "").lower()
+    matches = all(tenant.get(key) == value for key, value in filters.items() if key in tenant)
+    matches = matches and (not search or any(search in str(value).lower() for value in tenant.values()))
+    items = [tenant] if matches else []
+    return Reply(200, {"items": items, "total": 1, "filtered": len(items)})
 
 
 def required_acl(method, path):
