@@ -14,14 +14,18 @@ Every failure is a ``ConfdError``; no secret (password, token) ever appears in i
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
 import re
 import time
 import traceback
 
 from ansible.module_utils.basic import env_fallback
 
+from urllib.parse import urlsplit
+
 try:
     import requests
+    import urllib3
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -102,6 +106,44 @@ def error_messages(response):
     return [str(body)]
 
 
+def check_url(option, value):
+    """ValueError naming option unless value (when set) is an absolute http(s) URL."""
+    if not value:
+        return
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ('http', 'https') or not parts.hostname:
+        shown = repr(value) if '@' not in value else 'the URL given'  # never echo credentials in a URL
+        raise ValueError('%s: %s is not an http:// or https:// URL with a host, for example https://pbx.example.com'
+                         % (option, shown))
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return '%s://%s' % (parts.scheme, parts.netloc.rsplit('@', 1)[-1])
+
+
+def _quiet_insecure_request_warnings():
+    # The module warns once itself; urllib3 would print its own warning on every request.
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+
+
+def tls_failure(error):
+    """The message of a failed TLS handshake: what failed and the options that fix it."""
+    text = str(error)
+    match = re.search(r"(?:hostname|IP address) mismatch(?:, certificate is not valid for '[^']*')?", text,
+                      re.IGNORECASE)
+    if match:
+        return ('TLS certificate verification failed (%s): the server\'s certificate is not made for the host of the '
+                'URL; use the name it was made for, or set validate_certs to false (insecure)'
+                % match.group(0))
+    match = re.search(r"certificate verify failed: ([^'\")(]+)", text)
+    if match or 'CERTIFICATE_VERIFY_FAILED' in text:
+        reason = match.group(1).strip(' ,.') if match else 'untrusted certificate'
+        return ('TLS certificate verification failed (%s): give the CA certificate that signed the server\'s '
+                'certificate with ca_path (or WAZO_CA_PATH), or set validate_certs to false (insecure)' % reason)
+    return 'TLS handshake failed (%s)' % type(error).__name__
+
+
 def is_token_refused(response):
     """401; or, on current servers, the 500 an unknown token gets when a Wazo-Tenant header is sent."""
     if response.status_code == 401:
@@ -139,6 +181,13 @@ class ConfdClient(object):
         self.session = requests.Session()
         self.session.headers.update({'Accept': 'application/json'})
         self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        if not validate_certs:
+            _quiet_insecure_request_warnings()
+            tls_urls = [url for url in (self.confd_url, self.auth_url) if url and url.lower().startswith('https:')]
+            if tls_urls:
+                self._warn('validate_certs is false: the TLS certificate of %s is not checked, so nothing protects the '
+                           'token and passwords sent there from a man in the middle; give the CA of the server with '
+                           'ca_path instead' % ' and '.join(sorted(set(_origin(url) for url in tls_urls))))
 
     @classmethod
     def from_params(cls, params, warn=None, on_secret=None):
@@ -148,6 +197,14 @@ class ConfdClient(object):
         auth_url = params.get('wazo_auth_url') or (wazo_url + '/api/auth/0.1' if wazo_url else None)
         if not confd_url:
             raise ValueError('wazo_url or wazo_confd_url is required (or the WAZO_URL environment variable)')
+        for option in ('wazo_url', 'wazo_confd_url', 'wazo_auth_url'):
+            check_url(option, params.get(option))
+        if params.get('timeout') is not None and params['timeout'] <= 0:
+            raise ValueError('timeout: must be a number of seconds greater than 0, got %s' % params['timeout'])
+        ca_path = params.get('ca_path')
+        if ca_path and params.get('validate_certs', True) and not os.path.exists(ca_path):
+            raise ValueError('ca_path: %s does not exist (a PEM file of CA certificates, or a directory of them)'
+                             % ca_path)
         if not params.get('wazo_token'):
             if not (params.get('wazo_username') and params.get('wazo_password')):
                 raise ValueError('wazo_token, or wazo_username and wazo_password, are required '
@@ -178,8 +235,10 @@ class ConfdClient(object):
         response = self._send('POST', self.auth_url + '/token', '/token', retryable=False,
                               json={'expiration': TOKEN_EXPIRATION}, auth=(self.username, self._password))
         if response.status_code != 200:
-            raise ConfdError('POST', '/token', response.status_code,
-                             [self.scrub(m) for m in error_messages(response)])
+            messages = [self.scrub(m) for m in error_messages(response)]
+            if response.status_code == 401:
+                messages.insert(0, 'wazo-auth refused the credentials: check wazo_username and wazo_password')
+            raise ConfdError('POST', '/token', response.status_code, messages)
         data = response.json().get('data', {})
         self._token = data.get('token')
         if not self._token:
@@ -214,9 +273,18 @@ class ConfdClient(object):
             self._tenant_uuid = self._resolve_tenant_slug(self._tenant)
         return self._tenant_uuid or self.token_tenant_uuid
 
+    def _refusal(self):
+        tenant = ('tenant %r' % self._tenant) if self._tenant else "the token's tenant"
+        return ('the token was refused: it is unknown or expired (wazo_token, or the login of wazo_username), lacks '
+                'the ACL of this request, or may not act in %s (wazo_tenant)' % tenant)
+
     def _resolve_tenant_slug(self, slug):
         # Tenants and their slugs belong to wazo-auth; its list filters on the slug exactly.
-        tenants = self.request('GET', '/tenants', params={'slug': slug}, service='auth')
+        try:
+            tenants = self.request('GET', '/tenants', params={'slug': slug}, service='auth')
+        except ConfdError as error:
+            raise ConfdError(error.method, error.path, error.status,
+                             ['wazo_tenant: cannot look up the tenant slug %r' % slug] + error.messages)
         found = [t for t in (tenants or {}).get('items', []) if t.get('slug') == slug]
         if len(found) != 1:
             raise ConfdError('GET', '/tenants', 200, ['wazo_tenant: no tenant has the slug %r' % slug if not found
@@ -289,7 +357,11 @@ class ConfdClient(object):
                        % path)
             return None
         if response.status_code >= 400:
-            raise ConfdError(method, path, response.status_code, [self.scrub(m) for m in error_messages(response)])
+            messages = [self.scrub(m) for m in error_messages(response)]
+            if is_token_refused(response):
+                # confd's 401 body is an opaque echo of the token, the ACL and the tenant: explain it instead.
+                messages.insert(0, self._refusal())
+            raise ConfdError(method, self.scrub(path), response.status_code, messages)
         if not response.content:
             return None
         try:
@@ -305,7 +377,13 @@ class ConfdClient(object):
             failure = None
             self.request_count += 1
             try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+                # verify is passed on each request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a
+                # session's verify, which would silently drop ca_path and validate_certs=false.
+                response = self.session.request(method, url, timeout=self.timeout, verify=self.session.verify,
+                                                **kwargs)
+            except requests.exceptions.SSLError as error:
+                # Never retried: a certificate does not become valid by asking again.
+                raise ConfdError(method, shown_path, None, [self.scrub(tls_failure(error))])
             except requests.exceptions.Timeout:
                 failure = 'timed out after %s s' % self.timeout
             except requests.exceptions.RequestException as error:
