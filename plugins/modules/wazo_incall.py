@@ -280,7 +280,7 @@ from ansible_collections.wazo.confd.plugins.module_utils.destinations import (
 )
 from ansible_collections.wazo.confd.plugins.module_utils.engine import Resource, WazoError, WazoModule
 from ansible_collections.wazo.confd.plugins.module_utils.extensions import (
-    OwnedExtensions, check_exten, check_incall_range, find_context, find_extension, owner_of,
+    OwnedExtensions, check_incall_range, find_context, find_extension, owner_of, stated_extension,
 )
 
 FIELDS = ('destination', 'caller_id_mode', 'caller_id_name', 'description', 'preprocess_subroutine', 'greeting_sound')
@@ -290,12 +290,8 @@ def ensure_incall(module):
     params = module.params
     if params['state'] == 'present' and params['destination'] is None:
         # required_if counts an explicit null as given
-        raise WazoError('required when state is present', 'destination')
-    context = find_context(module, params['context'], 'incall', 'context')
-    if context.get('type') != 'incall':
-        raise WazoError('context %r is of type %s; DIDs go in an incall context' % (params['context'], context['type']),
-                        'context')
-    did = dict(exten=params['exten'], context=context['name'])
+        raise WazoError('missing: required when state is present', 'destination')
+    did = stated_extension(module, params['exten'], params['context'], 'incall')
     adapter = get_adapter(module)
     incall = adapter.find_incall(did['exten'], did['context'])
     owned = [item for item in (incall or {}).get('extensions') or []
@@ -316,8 +312,7 @@ def ensure_incall(module):
         extension.remove_all(None, owned, dissociate=False)
         return module.exit_resource('incall', incall_resource, None)
 
-    check_exten(context, did['exten'], 'exten')
-    check_incall_range(context, did['exten'], 'exten')
+    check_incall_range(find_context(module, params['context'], 'incall', 'context'), did['exten'], 'exten')
     if len(params['caller_id_name'] or '') > 80:
         raise WazoError('longer than 80 characters', 'caller_id_name')
     check_destination(params['destination'], 'destination')

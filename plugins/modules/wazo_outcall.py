@@ -176,14 +176,14 @@ import re
 
 from ansible_collections.wazo.confd.plugins.module_utils.adapters import get_adapter
 from ansible_collections.wazo.confd.plugins.module_utils.engine import Reference, Resource, WazoError, WazoModule
-from ansible_collections.wazo.confd.plugins.module_utils.extensions import OwnedExtensions, check_exten, find_context
+from ansible_collections.wazo.confd.plugins.module_utils.extensions import OwnedExtensions, stated_extension
 
 OUTCALL = Resource('outcall', '/outcalls',
                    fields=('name', 'description', 'internal_caller_id', 'preprocess_subroutine', 'ring_time', 'enabled'))
 PATTERN_ATTRIBUTES = ('caller_id', 'strip_digits', 'prefix', 'external_prefix')
 # confd outcall_extension schema: prefixes are matched from the start (marshmallow Regexp), empty refused.
 PREFIX = re.compile(r'^\+|\+?[0-9#*]+$')
-LIMITS = dict(name=128, preprocess_subroutine=79, caller_id=80, prefix=32, external_prefix=64)
+LIMITS = dict(name=128, caller_id=80, prefix=32, external_prefix=64)
 
 
 def _trunk_id(module, name):
@@ -196,46 +196,34 @@ def _trunk_id(module, name):
 TRUNK_ID = Reference('trunk', _trunk_id)
 
 
-def check_length(value, option):
-    if value is not None and len(value) > LIMITS[option.split('.')[-1]]:
-        raise WazoError('longer than %d characters' % LIMITS[option.split('.')[-1]], option)
+def check(valid, option, reason):
+    if not valid:
+        raise WazoError(reason, option)
 
 
 def desired_patterns(module):
-    patterns, seen = [], set()
+    patterns = []
     for index, item in enumerate(module.params['extensions']):
-        option = 'extensions[%d]' % index
-        context = find_context(module, item['context'], 'outcall', option + '.context')
-        if context.get('type') != 'outcall':
-            raise WazoError('context %r is of type %s; dial patterns go in an outcall context' % (
-                item['context'], context.get('type')), option + '.context')
-        check_exten(context, item['exten'], option + '.exten')
-        if (item['exten'], context['name']) in seen:
-            raise WazoError('%s@%s is listed twice' % (item['exten'], context['name']), option)
-        seen.add((item['exten'], context['name']))
+        option = 'extensions[%d].' % index
+        pattern = stated_extension(module, item['exten'], item['context'], 'outcall', option)
         for name in ('prefix', 'external_prefix'):
-            if item[name] and not PREFIX.match(item[name]):
-                raise WazoError('%r is not a prefix: + and digits, * or #' % item[name], '%s.%s' % (option, name))
-            check_length(item[name], '%s.%s' % (option, name))
-        check_length(item['caller_id'], option + '.caller_id')
-        if (item['strip_digits'] or 0) < 0:
-            raise WazoError('must be 0 or more', option + '.strip_digits')
-        patterns.append(dict((name, item[name] or None) for name in PATTERN_ATTRIBUTES))
-        patterns[-1].update(exten=item['exten'], context=context['name'])
+            check(not item[name] or PREFIX.match(item[name]), option + name, '%r is not + and digits, * or #' % item[name])
+        for name in ('caller_id', 'prefix', 'external_prefix'):
+            check(len(item[name] or '') <= LIMITS[name], option + name, 'longer than %d characters' % LIMITS[name])
+        check((item['strip_digits'] or 0) >= 0, option + 'strip_digits', 'must be 0 or more')
+        pattern.update((name, item[name] or None) for name in PATTERN_ATTRIBUTES)
+        patterns.append(pattern)
     return patterns
 
 
 def ensure_outcall(module):
     params = module.params
     name = params['name']
-    if not name:
-        raise WazoError('must not be empty', 'name')
-    for option in ('name', 'preprocess_subroutine'):
-        check_length(params[option], option)
-    if (params['ring_time'] or 0) < 0:
-        raise WazoError('must be 0 or more', 'ring_time')
-    if len(set(params['trunks'] or [])) != len(params['trunks'] or []):
-        raise WazoError('a trunk is listed twice: %s' % ', '.join(params['trunks']), 'trunks')
+    check(name, 'name', 'must not be empty')
+    check(len(name) <= LIMITS['name'], 'name', 'longer than %d characters' % LIMITS['name'])
+    check((params['ring_time'] or 0) >= 0, 'ring_time', 'must be 0 or more')
+    trunks = params['trunks'] or []
+    check(len(set(trunks)) == len(trunks), 'trunks', 'a trunk is listed twice: %s' % ', '.join(trunks))
 
     def lookup():
         return module.find_one('/outcalls', {'name': name}, match=lambda item: item.get('name') == name,
@@ -250,7 +238,7 @@ def ensure_outcall(module):
         return module.exit_resource('outcall', OUTCALL, None)
 
     if params['extensions'] is not None:
-        patterns.plan(desired_patterns(module), (outcall or {}).get('extensions'), lambda index: 'extensions[%d]' % index)
+        patterns.plan(desired_patterns(module), (outcall or {}).get('extensions'), 'extensions[{0}]'.format)
     current_trunks = (outcall or {}).get('trunks') or []
     current_names = [(trunk.get('endpoint_sip') or {}).get('name') for trunk in current_trunks]
     trunk_ids = None
