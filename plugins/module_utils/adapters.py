@@ -325,7 +325,10 @@ class BaseAdapter(object):
         return self._endpoints[name]
 
     def default_context(self, context_type, option):
-        return self.module.resolve(option, DEFAULT_CONTEXT, context_type)
+        name = self.module.resolve(option, DEFAULT_CONTEXT, context_type)
+        # the name of a context just listed: the context reference of the same task needs no lookup of its own
+        self.module.known(CONTEXT, name)
+        return name
 
     def trunk_desired(self, params, current):
         context = params.get('context')

@@ -50,7 +50,9 @@ References (``Reference(kind, resolve, matches=None)``): ``resolve(module, value
 value confd stores, or raises ``LookupError(reason)``; the engine turns that into a failure naming
 the option. Each (kind, value) is resolved once per task. ``matches(current_value, value)`` lets the
 engine skip the request when the current object already holds that reference (a context name equal
-to the one asked, a template list with the same labels).
+to the one asked, a template list with the same labels). ``known(reference, value, resolved)`` records
+a resolution a helper made another way (the default context found by its type is not looked up again
+by its name).
 
 Finding objects: ``module.find_one(path, params, match, kind, label)`` sends ONE list request with
 the server's exact filters, keeps the items for which ``match(item)`` holds (the server ignores
@@ -252,6 +254,9 @@ class WazoModule(AnsibleModule):
         self._before = {}
         self._after = {}
         self._doing = None
+        # (item path, request count, object) of the last object read back after its update: exit_resource does
+        # not read it again when no request was sent since.
+        self._read_back = None
         self.changed = False
 
     # ---- client and lifecycle --------------------------------------------------------------------
@@ -327,6 +332,11 @@ class WazoModule(AnsibleModule):
                 raise WazoError(str(error.args[0]) if error.args else 'not found', option=option)
         return self._references[key]
 
+    def known(self, reference, value, resolved=None):
+        """Record what reference resolves value to (value itself by default), found by a helper another way:
+        a later resolve() of it sends no request."""
+        self._references[(reference.kind, _hashable(value))] = value if resolved is None else resolved
+
     # ---- create / update / delete ----------------------------------------------------------------
     def plan(self, resource, current, desired, label=None, lookup=None, diff_key=None):
         """Resolve references and compute the changed fields; no write. None values are not managed."""
@@ -376,6 +386,7 @@ class WazoModule(AnsibleModule):
                 obj_path = resource.item_path(plan.current[resource.id_field])
                 self.client.put(obj_path, plan.changes)
                 plan.result = self.client.get(obj_path)
+                self._read_back = (obj_path, self.client.request_count, plan.result)
         return plan.result
 
     def find_orphan(self, plan):
@@ -529,13 +540,19 @@ class WazoModule(AnsibleModule):
 
     # ---- result ----------------------------------------------------------------------------------
     def exit_resource(self, key, resource, obj, refresh=False, **extra):
-        """Exit with the uniform result. refresh re-reads obj when something was written."""
+        """Exit with the uniform result. refresh re-reads obj when something was written, unless it was read
+        back after the last request already (an update with nothing sent after it)."""
         if refresh and obj is not None and self.changed and not self.check_mode and obj.get(resource.id_field):
-            self.doing('reading %s back' % resource.kind)
-            try:
-                obj = self.client.get(resource.item_path(obj[resource.id_field]))
-            except ConfdError as error:
-                self.fail_json(msg='Failed reading %s back: %s' % (resource.kind, error.describe()), changed=True)
+            path = resource.item_path(obj[resource.id_field])
+            if self._read_back is not None and self._read_back[:2] == (path, self._client.request_count):
+                obj = self._read_back[2]
+            else:
+                self.doing('reading %s back' % resource.kind)
+                try:
+                    obj = self.client.get(path)
+                except ConfdError as error:
+                    self.fail_json(msg='Failed reading %s back: %s' % (resource.kind, error.describe()),
+                                   changed=True)
         result = dict(changed=self.changed, diff=dict(before=self._before, after=self._after))
         result[key] = resource.mask(obj)
         result[resource.id_field] = (obj or {}).get(resource.id_field)

@@ -6,7 +6,7 @@ what it sends does not depend on how many objects the tenant holds: the same run
 trunk and one incall of each kind and against one with a thousand more sends exactly the same requests, each
 lookup with filters the server applies exactly (its list columns, docs: confd-api.md section 2), each list
 answering as many items in both tenants. A reference (context, trunk, user, transport...) is looked up at
-most once per task.
+most once per task, and an object written is read back once.
 """
 
 import re
@@ -183,7 +183,11 @@ def test_noop_budget_is_flat_with_a_thousand_objects(sim, ansible, generation):
     sim.clear_requests()
     first = ansible.run_tasks(tasks, expect_rc=0)
     assert [task.name for task in first.changed_tasks] == [task["name"] for task in tasks]
-    assert_no_repeated_read(per_task(sim.requests(), first))
+    first_run = per_task(sim.requests(), first)
+    assert_no_repeated_read(first_run)
+    # the trunk's default context, found by its type, is not looked up again by its name
+    assert [shown(entry) for entry in first_run["wazo_trunk"] if entry["path"] == "/1.1/contexts"] == [
+        "GET /1.1/contexts?type=incall"]
 
     small = noop_run(sim, ansible, tasks)
     small_sizes = list_sizes(sim, small)
@@ -204,6 +208,24 @@ def test_noop_budget_is_flat_with_a_thousand_objects(sim, ansible, generation):
     assert all(size <= 1 for request, size in big_sizes.items() if request.split("?")[0][4:] not in READ_WHOLE)
     assert_exact_filters(generation, big)
     assert_no_repeated_read(big)
+
+    # a change writes only what changed and reads each written object back once
+    changed = []
+    for task in tasks:
+        module = "wazo.confd." + module_of(task["name"])
+        if module in ("wazo.confd.wazo_outcall", "wazo.confd.wazo_incall"):
+            task = dict(task, **{module: dict(task[module], description="changed by the budget test")})
+        changed.append(task)
+    sim.clear_requests()
+    result = ansible.run_tasks(changed, expect_rc=0)
+    assert [task.name for task in result.changed_tasks] == ["wazo_outcall", "wazo_incall 1", "wazo_incall 2"]
+    segments = per_task(sim.requests(), result)
+    assert_no_repeated_read(segments)
+    for name in ("wazo_outcall", "wazo_incall 1", "wazo_incall 2"):
+        requests = [shown(entry) for entry in segments[name]]
+        item = "/1.1/%ss/{id}" % module_of(name)[5:]
+        assert requests[-2:] == ["PUT " + item, "GET " + item], requests
+        assert requests[:-2] == EXPECTED_NOOP[generation][name][:len(requests) - 2], requests
 
 
 @pytest.mark.generation("current")
