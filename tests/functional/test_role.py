@@ -203,7 +203,7 @@ def test_bad_input_fails_before_any_request(sim, ansible):
                             "vars": {"provider_interconnection_providers": [{"name": "bad name!", "host": "h"}]}}]}]
     result = ansible.run_playbook(bad_name, env=login_env(sim))
     assert result.rc != 0
-    assert "Provider bad name!: the name must be" in result.stdout
+    assert "Provider bad name!: name: must be 1 to 40 letters" in result.stdout
 
     bad_type = [{"name": "Wrong type", "hosts": "localhost", "gather_facts": False,
                  "roles": [{"role": "wazo.confd.provider_interconnection",
