@@ -152,7 +152,8 @@ def main():
         enabled=dict(type='bool'),
     )
     WazoModule(argument_spec=argument_spec, required_if=[('state', 'present', ('remote_host',))],
-               required_by=dict(auth_username='auth_password')).run(ensure_register)
+               required_by=dict(auth_username='auth_password'),
+               ranges=dict(remote_port=(1, 65535), expiration=(1, None))).run(ensure_register)
 
 
 if __name__ == '__main__':

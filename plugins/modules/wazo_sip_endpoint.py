@@ -210,7 +210,8 @@ def main():
         transport=dict(type='str'),
     )
     argument_spec.update((section, dict(type='raw')) for section in SECTION_OPTIONS)
-    WazoModule(argument_spec=argument_spec, required_by=dict(port='host')).run(ensure_sip_endpoint)
+    WazoModule(argument_spec=argument_spec, required_by=dict(port='host'),
+               ranges=dict(port=(1, 65535))).run(ensure_sip_endpoint)
 
 
 if __name__ == '__main__':
