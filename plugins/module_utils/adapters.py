@@ -34,6 +34,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import string
 
 from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, LEGACY
 from ansible_collections.wazo.confd.plugins.module_utils.engine import (
@@ -296,6 +297,12 @@ LEGACY_REGISTER = Resource('SIP register', '/registers/sip',
                            orphan=lambda register: not register.get('trunk'))
 
 
+def check_preprocess_subroutine(module, value, option='preprocess_subroutine'):
+    """confd's length limit of preprocess_subroutine, which depends on the generation (asked only when it matters)."""
+    if value is not None and len(value) > LegacyAdapter.preprocess_subroutine_max:
+        get_adapter(module).check_preprocess_subroutine(value, option)
+
+
 def get_adapter(module):
     """The adapter of the server's generation (detected once per task), shared by the whole task."""
     adapter = getattr(module, 'wazo_adapter', None)
@@ -305,9 +312,23 @@ def get_adapter(module):
     return adapter
 
 
+# confd's validation of SIP endpoint names and register fields, checked before any write (a refused POST is a write).
+NO_SEPARATOR = re.compile(r'^[^:/ ]*$')
+LEGACY_ENDPOINT_NAME = (re.compile(r'^[a-zA-Z0-9_+-]{1,40}$'), "1 to 40 letters, digits, '_', '+' or '-'")
+CURRENT_ENDPOINT_NAME = (re.compile(r'^[-_.a-zA-Z0-9]{1,79}$'), "1 to 79 letters, digits, '-', '_' or '.'")
+RESERVED_ENDPOINT_NAMES = ('global', 'system')
+# A host, or on current servers a bracketed IPv6 address; the port goes in remote_port.
+LEGACY_REMOTE_HOST = re.compile(r'^[^:/~ ]+$')
+CURRENT_REMOTE_HOST = re.compile(r'^(\[[0-9a-fA-F:.]+\]|[^:/~ \[\]]+)$')
+
+
 class BaseAdapter(object):
     generation = None
     sip_endpoint = None
+    endpoint_name = CURRENT_ENDPOINT_NAME
+    remote_host = CURRENT_REMOTE_HOST
+    # confd's maximum length of preprocess_subroutine (outcalls, incalls...)
+    preprocess_subroutine_max = 79
 
     # The list filter that matches an endpoint's name exactly.
     endpoint_name_filter = 'name'
@@ -340,7 +361,32 @@ class BaseAdapter(object):
     def trunk_endpoint_path(self, trunk_id, endpoint):
         return '/trunks/%s/endpoints/sip/%s' % (trunk_id, endpoint[self.sip_endpoint.id_field])
 
+    def check_endpoint_name(self, name, option='name'):
+        pattern, rule = self.endpoint_name
+        if not pattern.match(name) or name in RESERVED_ENDPOINT_NAMES:
+            raise WazoError('%r is not a valid SIP endpoint name on this server: %s%s' % (
+                name, rule, '' if name not in RESERVED_ENDPOINT_NAMES else ", and not 'global' or 'system'"), option)
+
+    def check_preprocess_subroutine(self, value, option='preprocess_subroutine'):
+        if value is not None and len(value) > self.preprocess_subroutine_max:
+            raise WazoError('longer than %d characters (the limit of Wazo %s)' % (
+                self.preprocess_subroutine_max, '20.12 and older' if self.generation == LEGACY else '20.13 and later'),
+                option)
+
+    def check_registration(self, params):
+        """The register fields confd would refuse (after the first write of a task), checked first."""
+        host = params.get('remote_host')
+        if host is not None and not self.remote_host.match(host):
+            raise WazoError("%r is not a host name or address: no ':', '/', '~' or spaces (give the port with "
+                            "remote_port)" % host, 'remote_host')
+        for option in ('sip_username', 'auth_username'):
+            value = params.get(option)
+            if value is not None and not NO_SEPARATOR.match(value):
+                raise WazoError("%r must not contain ':', '/' or spaces" % value, option)
+
     def _trunk_for_registration(self, params):
+        if params['state'] == 'present':
+            self.check_registration(params)
         trunk = self.find_trunk(params['trunk'])
         if trunk is None and params['state'] == 'present':
             raise WazoError('no trunk whose SIP endpoint is named %r; create it with wazo.confd.wazo_trunk first'
@@ -360,10 +406,28 @@ class LegacyAdapter(BaseAdapter):
 
     generation = LEGACY
     sip_endpoint = LEGACY_SIP_ENDPOINT
+    endpoint_name = LEGACY_ENDPOINT_NAME
+    remote_host = LEGACY_REMOTE_HOST
+    preprocess_subroutine_max = 39
     # ?username= filters on the endpoint's *name* column on this generation; ?name= is ignored.
     endpoint_name_filter = 'username'
 
+    def check_registration(self, params):
+        super(LegacyAdapter, self).check_registration(params)
+        # The register is stored as one chan_sip "register =>" line: these separate its parts.
+        if params.get('auth_password') is not None and not NO_SEPARATOR.match(params['auth_password']):
+            raise WazoError("must not contain ':', '/' or spaces on Wazo 20.12 and older (it is stored in a chan_sip "
+                            "register line)", 'auth_password')
+        if params.get('callback_extension') is not None and re.search(r'[~ ]', params['callback_extension']):
+            raise WazoError("%r must not contain '~' or spaces" % params['callback_extension'], 'callback_extension')
+
     def sip_endpoint_desired(self, params, current):
+        self.check_endpoint_name(params['name'])
+        if params.get('username') is not None:
+            self.check_endpoint_name(params['username'], 'username')
+        secret = params.get('secret')
+        if secret is not None and not (0 < len(secret) <= 80 and all(char in string.printable for char in secret)):
+            raise WazoError('must be 1 to 80 printable ASCII characters on Wazo 20.12 and older', 'secret')
         for option in ('templates', 'transport') + ALL_SECTIONS:
             if params.get(option) is not None:
                 raise WazoError('is only available on Wazo 20.13 and later (PJSIP); this server speaks the legacy '
@@ -443,6 +507,7 @@ class CurrentAdapter(BaseAdapter):
     sip_endpoint = CURRENT_SIP_ENDPOINT
 
     def sip_endpoint_desired(self, params, current):
+        self.check_endpoint_name(params['name'])
         current = current or {}
         options = option_pairs(params.get('options'), 'options')
         translated, options_transport, ignored = chan_sip_to_pjsip(

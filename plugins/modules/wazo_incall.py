@@ -274,7 +274,7 @@ api_requests:
   type: int
 '''
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import get_adapter
+from ansible_collections.wazo.confd.plugins.module_utils.adapters import check_preprocess_subroutine, get_adapter
 from ansible_collections.wazo.confd.plugins.module_utils.destinations import (
     DESTINATION_OPTIONS, check_destination, destination_reference, same_destination,
 )
@@ -315,6 +315,7 @@ def ensure_incall(module):
     check_incall_range(find_context(module, params['context'], 'incall', 'context'), did['exten'], 'exten')
     if len(params['caller_id_name'] or '') > 80:
         raise WazoError('longer than 80 characters', 'caller_id_name')
+    check_preprocess_subroutine(module, params['preprocess_subroutine'])
     check_destination(params['destination'], 'destination')
     adapter.check_destination(params['destination'], 'destination')
     plan = module.plan(incall_resource, incall, dict((field, params[field]) for field in FIELDS), label=label)

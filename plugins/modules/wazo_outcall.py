@@ -174,7 +174,7 @@ api_requests:
 
 import re
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import get_adapter
+from ansible_collections.wazo.confd.plugins.module_utils.adapters import check_preprocess_subroutine, get_adapter
 from ansible_collections.wazo.confd.plugins.module_utils.engine import Reference, Resource, WazoError, WazoModule
 from ansible_collections.wazo.confd.plugins.module_utils.extensions import OwnedExtensions, stated_extension
 
@@ -222,6 +222,7 @@ def ensure_outcall(module):
     check(name, 'name', 'must not be empty')
     check(len(name) <= LIMITS['name'], 'name', 'longer than %d characters' % LIMITS['name'])
     check((params['ring_time'] or 0) >= 0, 'ring_time', 'must be 0 or more')
+    check_preprocess_subroutine(module, params['preprocess_subroutine'])
     trunks = params['trunks'] or []
     check(len(set(trunks)) == len(trunks), 'trunks', 'a trunk is listed twice: %s' % ', '.join(trunks))
 
