@@ -81,16 +81,16 @@ FAULTS = [pytest.param(dict(status=502), id='502'), pytest.param(dict(status=503
 
 @pytest.mark.parametrize('fault', FAULTS)
 @pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
-def test_safe_methods_are_retried_with_backoff_and_a_warning_each(current_sim, make_client, warnings, clock, method,
-                                                                   fault):
+def test_safe_methods_are_retried_with_backoff_and_a_warning_each(
+        current_sim, make_client, warnings, clock, method, fault):
     trunk = a_trunk(current_sim)
     path = '/trunks/%s' % trunk['id']
     client = make_client(current_sim, retry_delays=DEFAULT_RETRY_DELAYS)
     current_sim.fault(method=method, path='^/1.1' + path + '$', times=2, **fault)
     client.request(method, path, body={'twilio_incoming': True} if method == 'PUT' else None)
     failed = fault.get('status', 0)
-    assert log(current_sim) == [(method, '/1.1' + path, failed)] * 2 + [(method, '/1.1' + path, 204 if method != 'GET'
-                                                                          else 200)]
+    succeeded = 200 if method == 'GET' else 204
+    assert log(current_sim) == [(method, '/1.1' + path, failed)] * 2 + [(method, '/1.1' + path, succeeded)]
     assert clock.waits == list(DEFAULT_RETRY_DELAYS[:2])
     assert len(warnings) == 2
     assert all(('%s %s' % (method, path)) in warning and 'retry' in warning for warning in warnings)
