@@ -202,8 +202,9 @@ class AnsibleRunner:
         return environment
 
     def run_playbook(self, playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
-                     expect_rc=None, connection_env=True, args=()):
-        """Run ``playbook`` (YAML text, a list of plays, or a path relative to the repository root)."""
+                     expect_rc=None, connection_env=True, args=(), timeout=None):
+        """Run ``playbook`` (YAML text, a list of plays, or a path relative to the repository root);
+        ``timeout`` (seconds) for long batches, else WAZO_TEST_PLAYBOOK_TIMEOUT."""
         self._runs += 1
         record = os.path.join(self.workdir, "record-%d.jsonl" % self._runs)
         inventory = self._write("inventory.ini", "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
@@ -217,7 +218,7 @@ class AnsibleRunner:
         command += list(args) + [self._playbook_path(playbook)]
         completed = subprocess.run(command, cwd=self.workdir, env=self._environment(record, env, connection_env),
                                    stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                   timeout=PLAYBOOK_TIMEOUT, check=False)
+                                   timeout=timeout or PLAYBOOK_TIMEOUT, check=False)
         records = []
         if os.path.exists(record):
             with open(record, encoding="utf-8") as handle:
