@@ -320,8 +320,8 @@ def render_fault_matrix(rows):
         seconds = sum(row.get("seconds", 0) for row in mine)
         reruns = sum(1 for row in mine if row.get("rerun", True))
         out.append("%s generation: %d requests (k) x %d fault kinds = %d faulted converges; %d converges without "
-                   "fault after them (%.0f s of playbook time)" % (generation, len(ks), len(kinds), len(mine), reruns,
-                                                                    seconds))
+                   "fault after them (%.0f s of playbook time)"
+                   % (generation, len(ks), len(kinds), len(mine), reruns, seconds))
         out.append("  %3s  %-56s %s" % ("k", "request", " ".join("%-7s" % kind for kind in kinds)))
         for k in ks:
             request = next(row["request"] for row in mine if row["k"] == k)

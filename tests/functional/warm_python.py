@@ -174,8 +174,8 @@ class WarmPython:
     def start(self):
         import subprocess  # pylint: disable=import-outside-toplevel
         with open(self.interpreter, "w", encoding="utf-8") as handle:
-            handle.write('#!/bin/sh\nexec "%s" -S -E "%s" "%s" "$@"\n' % (self.python, os.path.abspath(__file__),
-                                                                       self.socket_path))
+            handle.write('#!/bin/sh\nexec "%s" -S -E "%s" "%s" "$@"\n'
+                         % (self.python, os.path.abspath(__file__), self.socket_path))
         os.chmod(self.interpreter, 0o755)
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # stopped by stop()
             [self.python, os.path.abspath(__file__), "serve", self.socket_path],
