@@ -36,7 +36,7 @@ ANSIBLE_TEST_PYTHON := 3.12
 TEST_PARTS := changelog-lint lint sanity units contract docs-check functional \
 	$(if $(wildcard extensions/molecule/*/molecule.yml),molecule)
 
-.PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores benchmark \
+.PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores benchmark fault-matrix \
 	seed-ansible-test collection-link build demo clean
 
 help:
@@ -45,6 +45,7 @@ help:
 	@echo "make demo            run the demo against the confd simulator (scripts/demo.sh)"
 	@echo "make benchmark       time the role against a floor and the hand-written uri recipe (not part of test;"
 	@echo "                     BENCHMARK_SIZES=1,10 for a quick run); writes docs/performance.md"
+	@echo "make fault-matrix    the whole fault matrix, both API generations (not part of test; test runs current)"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make lint            ansible-lint, production profile (.ansible-lint)"
 	@echo "make sanity          ansible-test sanity --python $(ANSIBLE_TEST_PYTHON); tests/sanity/ignore-*.txt must stay empty"
@@ -126,6 +127,10 @@ demo: venv
 BENCHMARK_SIZES ?= 1,10,100
 benchmark: venv
 	$(PYTHON) benchmarks/run_benchmark.py --sizes $(BENCHMARK_SIZES)
+
+# not part of make test (too long for it): the whole fault matrix, both generations (docs/reliability.md)
+fault-matrix: venv
+	WAZO_FAULT_MATRIX=full $(PYTHON) $(PYTEST) -m fault_matrix tests/functional
 
 clean:
 	rm -rf build
