@@ -91,8 +91,8 @@ def sim(tls_sim):
 
 def lookup(name, **options):
     """A task that only reads (the endpoint called nothing-here is absent already)."""
-    return dict({"name": name, "wazo.confd.wazo_sip_endpoint": dict({"name": "nothing-here", "state": "absent"},
-                                                                  **options), "ignore_errors": True})
+    endpoint = dict({"name": "nothing-here", "state": "absent"}, **options)
+    return dict({"name": name, "wazo.confd.wazo_sip_endpoint": endpoint, "ignore_errors": True})
 
 
 def test_certificates_are_checked_by_default_and_a_private_ca_is_taken(sim, ansible, tls_files):
