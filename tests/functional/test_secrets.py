@@ -25,9 +25,9 @@ ENDPOINT = "leak-ep"
 def fault(sim, method, path, status, body, name):
     """A task that adds a fault to the simulator (no_log: its body may hold a secret)."""
     spec = {"method": method, "path": path, "status": status, "body": body}
-    return {"name": name, "ansible.builtin.uri": {"url": sim.url + "/__sim__/faults", "method": "POST",
-                                                 "body_format": "json", "body": spec, "status_code": 201},
-            "no_log": True}
+    request = {"url": sim.url + "/__sim__/faults", "method": "POST", "body_format": "json", "body": spec,
+               "status_code": 201}
+    return {"name": name, "ansible.builtin.uri": request, "no_log": True}
 
 
 def role_play(sim, password):
