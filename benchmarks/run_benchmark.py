@@ -108,9 +108,12 @@ class Bench:
                 json.dump({"provider_interconnection_providers": providers(size),
                            "wazo_confd_url": self.sim.confd_url, "wazo_auth_url": self.sim.auth_url,
                            "wazo_username": self.sim.username, "wazo_password": self.sim.password}, handle)
-        command = [os.path.join(self.bin, "ansible-playbook"), "-i", self.inventory, "-e", "@" + variables]
+        command = [os.path.join(self.bin, "ansible-playbook"), "-i", self.inventory]
         if kind == "parallel":
-            command += ["--forks", str(self.args.forks)]
+            # its providers come from a vars file: as an extra var, the list would override each host's own provider
+            command += ["--forks", str(self.args.forks), "-e", "interconnect_providers_file=" + variables]
+        else:
+            command += ["-e", "@" + variables]
         command.append(PLAYBOOKS[kind])
         self.sim.clear_requests()
         before = os.times()

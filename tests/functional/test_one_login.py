@@ -126,3 +126,18 @@ def test_parallel_playbook_logs_in_once_and_gives_the_sequential_result(sim, ans
     again = ansible.run_playbook("playbooks/interconnect_parallel.yml", env=env, args=("--forks", "4"), expect_rc=0)
     assert again.changed == 0, [task.name for task in again.changed_tasks]
     assert sim.writes() == [] and session_requests(sim.requests()) == (1, 1, 1)
+
+    # the providers as an extra variable would give every host every provider: refused before anything is sent
+    sim.clear_requests()
+    refused = ansible.run_playbook("playbooks/interconnect_parallel.yml", env=env,
+                                   extra_vars={"provider_interconnection_providers": providers(2)})
+    assert refused.rc != 0 and "interconnect_providers_file" in str([task.msg for task in refused.failed_tasks])
+    assert sim.requests() == []
+
+    # every provider failing still ends with the token revoked
+    sim.clear_requests()
+    sim.fault(method="GET", path=r"^/1\.1/endpoints/sip\?", status=500, times=10)
+    failed = ansible.run_playbook("playbooks/interconnect_parallel.yml", env=env)
+    assert failed.rc != 0 and {task.host for task in failed.failed_tasks} == {"wazo-provider-voipco",
+                                                                              "wazo-provider-backupsip"}
+    assert session_requests(sim.requests()) == (1, 1, 1)
