@@ -69,9 +69,12 @@ Orphans: an object found only through an association is created unbound, then bo
 stops in between (a failed bind, a POST whose answer was lost, a killed process) leaves an unbound
 object that no lookup finds. For a resource declared with ``orphan``, ``apply`` therefore looks,
 before creating one, for an orphan whose managed fields all equal the desired ones and adopts it
-(with a warning) instead of creating another. ``bind(plan, function)`` then binds it; when the bind is
-refused because a concurrent run bound that object in the meantime, a new object is created and
-bound, once.
+(with a warning) instead of creating another. An object a concurrent run is creating is unbound too,
+for the moment between its POST and its bind (runs side by side are the norm with one host per
+provider): a candidate is therefore adopted only if it is still unbound ``ORPHAN_SETTLE_SECONDS``
+later (one more list request, only when there is a candidate). ``bind(plan, function)`` then binds
+it; when the bind is refused because a concurrent run bound that object in the meantime, a new
+object is created and bound, once.
 
 Associations:
     link(path, linked, ...)            single link: ``PUT a/{id}/b/{id}`` when not linked yet
@@ -100,6 +103,7 @@ client for API failures; ``run()`` turns both into ``fail_json`` with what was b
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
 from collections import Counter
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -109,6 +113,9 @@ from ansible_collections.wazo.confd.plugins.module_utils.client import (
 
 # Keys whose value is a secret inside [key, value] option lists (chan_sip options, PJSIP sections).
 SECRET_OPTION_KEYS = frozenset(['secret', 'password', 'md5secret', 'remotesecret'])
+# How long an unbound object must stay unbound before it is taken for an interrupted run's leftover: a concurrent
+# run binds what it creates within a few requests (see "Orphans" above).
+ORPHAN_SETTLE_SECONDS = 1.5
 # Fields whose value is a secret wherever they appear in what confd returns (a legacy register's auth_password, an
 # incall destination's DISA pin...), masked in results and diffs even when the resource does not declare them.
 SECRET_FIELDS = frozenset(['secret', 'password', 'auth_password', 'pin', 'md5secret', 'remotesecret'])
@@ -442,6 +449,11 @@ class WazoModule(AnsibleModule):
         found = [item for item in self.client.list(resource.path)
                  if resource.orphan(item) and all(resource.same(field, item.get(field), value)
                                                   for field, value in plan.desired.items())]
+        if found and not self.check_mode:
+            # Perhaps a concurrent run's object between its POST and its bind: adopt only what stays unbound.
+            time.sleep(ORPHAN_SETTLE_SECONDS)
+            still = set(item[resource.id_field] for item in self.client.list(resource.path) if resource.orphan(item))
+            found = [item for item in found if item[resource.id_field] in still]
         return min(found, key=lambda item: str(item[resource.id_field]).zfill(40)) if found else None
 
     def _create(self, plan):
