@@ -2,7 +2,8 @@
 
 Fixtures
   generation   "current" or "legacy"; every test that uses ``sim`` runs once per generation.
-               ``@pytest.mark.generation("legacy")`` keeps a test to the named generation(s).
+               ``@pytest.mark.generation("legacy")`` keeps a test to the named generation(s);
+               ``--generations current`` (pytest option) runs only the named generation(s).
   sim          the simulator of that generation (tests/sim_fixture.py ``Simulator``), started once per
                session (per xdist worker) and reset before every test: seed state, empty request
                log, no faults, read-only off. url, confd_url, auth_url, token, tenant, api(),
@@ -47,9 +48,17 @@ CONNECTION_ENV = {
 MODULE_DEFAULTS = {name: "{{ %s }}" % name for name in CONNECTION_ENV}
 
 
+def pytest_addoption(parser):
+    parser.addoption("--generations", default=",".join(GENERATIONS),
+                     help="comma-separated API generations to test (default: %(default)s)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "generation(*names): run the test only for these API generations")
     config.addinivalue_line("markers", "fault_matrix: the heavy fault matrix (the Makefile runs it on the newest ansible-core)")
+    config.addinivalue_line("markers", "newest_only: exercises the collection's HTTP client, the simulator or the "
+                                       "harness, nothing that differs between ansible-core versions (the Makefile "
+                                       "runs it on the newest ansible-core only)")
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -65,6 +74,15 @@ def pytest_terminal_summary(terminalreporter):
 
 def pytest_collection_modifyitems(config, items):
     deselect_by_generation(config, items)
+    wanted = [name.strip() for name in config.getoption("--generations").split(",") if name.strip()]
+    if not wanted or set(wanted) - set(GENERATIONS):
+        raise pytest.UsageError("--generations: a comma-separated list of %s" % ", ".join(GENERATIONS))
+    dropped = [item for item in items
+               if getattr(getattr(item, "callspec", None), "params", {}).get("generation", wanted[0]) not in wanted]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        dropped = set(dropped)
+        items[:] = [item for item in items if item not in dropped]
 
 
 # -- simulator ---------------------------------------------------------------------------------
