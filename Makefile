@@ -29,8 +29,7 @@ LINK_PATH := $(CURDIR)/build/link
 # ansible-test fetches a pip bootstrap script from a host these machines cannot reach; this seeds its cache
 SEED_PIP := ../shared/ci/seed-ansible-test-pip
 PYTEST_WORKERS ?= 2
-# worksteal: an idle worker takes queued tests from the other one (the suite mixes 1 s and 2 min tests)
-PYTEST := -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal -ra --durations=10
+PYTEST := -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) -ra --durations=10
 ANSIBLE_TEST_PYTHON := 3.12
 
 # what `make test` runs, in this order (molecule once extensions/molecule has a scenario)
@@ -63,8 +62,6 @@ venv:
 	@.ci/make-venv $(VENV) 3.12 requirements-dev.txt
 	@.ci/make-venv $(OLDEST) 3.11 requirements-oldest.txt
 
-# make test runs the current-generation molecule scenario; the role's legacy converge and idempotence are in
-# make functional, and `make molecule` runs every scenario
 test: venv
 	@MOLECULE_SCENARIO=provider_interconnection .ci/run-parts $(TEST_PARTS)
 
@@ -123,7 +120,8 @@ docs-check: venv
 	PATH=$(BIN):$$PATH $(PYTHON) $(PYTEST) tests/build
 	PATH=$(OLDEST_BIN):$$PATH $(PYTHON_OLDEST) $(PYTEST) --deselect tests/build/test_newcomer.py tests/build
 
-# The role owner completes the scenarios; this runs every scenario of extensions/molecule.
+# Every scenario of extensions/molecule, or MOLECULE_SCENARIO only: make test runs the current generation's (the
+# role's legacy converge and idempotence are in make functional).
 molecule: venv collection-link
 	@if ! ls extensions/molecule/*/molecule.yml >/dev/null 2>&1; then \
 		echo "molecule: no scenario in extensions/molecule yet" >&2; exit 1; fi

@@ -73,14 +73,14 @@ class SimulatorError(Exception):
     """The simulator could not be started or answered its control API unexpectedly."""
 
 
-def deselect_by_generation(config, items, param="generation"):
+def deselect_by_generation(config, items, param="generation", wanted=GENERATIONS):
     """pytest_collection_modifyitems helper: drop the items whose ``param`` (a generation) is not one
-    of the names of their ``@pytest.mark.generation(...)`` marker."""
+    of the names of their ``@pytest.mark.generation(...)`` marker, or not one of ``wanted``."""
     kept, deselected = [], []
     for item in items:
         marker = item.get_closest_marker("generation")
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if marker and param in params and params[param] not in marker.args:
+        if param in params and (params[param] not in wanted or (marker and params[param] not in marker.args)):
             deselected.append(item)
         else:
             kept.append(item)

@@ -73,16 +73,10 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def pytest_collection_modifyitems(config, items):
-    deselect_by_generation(config, items)
     wanted = [name.strip() for name in config.getoption("--generations").split(",") if name.strip()]
     if not wanted or set(wanted) - set(GENERATIONS):
         raise pytest.UsageError("--generations: a comma-separated list of %s" % ", ".join(GENERATIONS))
-    dropped = [item for item in items
-               if getattr(getattr(item, "callspec", None), "params", {}).get("generation", wanted[0]) not in wanted]
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        dropped = set(dropped)
-        items[:] = [item for item in items if item not in dropped]
+    deselect_by_generation(config, items, wanted=wanted)
 
 
 # -- simulator ---------------------------------------------------------------------------------
