@@ -12,7 +12,11 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 attributes:
   check_mode:
-    description: Can run in check mode and return the changed status prediction without modifying the server.
+    description:
+      - Can run in check mode and return the changed status prediction without modifying the server.
+      - A parent the task needs that check mode did not create (the SIP endpoint of a new trunk, the trunk of a new
+        registration or outcall) is assumed to be created by an earlier task of the same run, with a warning naming
+        it; the task then predicts, with its diff, what the real run would do. A real run fails if it is missing.
     support: full
   diff_mode:
     description:

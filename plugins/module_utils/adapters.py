@@ -294,7 +294,8 @@ LEGACY_REGISTER = Resource('SIP register', '/registers/sip',
                            fields=('sip_username', 'auth_username', 'auth_password', 'remote_host', 'remote_port',
                                    'transport', 'callback_extension', 'expiration', 'enabled'),
                            secret_fields=('auth_password',), references={'transport': TRANSPORT_NAME},
-                           orphan=lambda register: not register.get('trunk'))
+                           orphan=lambda register: not register.get('trunk'),
+                           companions={'auth_username': ('auth_password',)})
 
 
 def check_preprocess_subroutine(module, value, option='preprocess_subroutine'):
@@ -359,7 +360,8 @@ class BaseAdapter(object):
                     twilio_incoming=params.get('twilio_incoming'))
 
     def trunk_endpoint_path(self, trunk_id, endpoint):
-        return '/trunks/%s/endpoints/sip/%s' % (trunk_id, endpoint[self.sip_endpoint.id_field])
+        # an endpoint check mode assumes (engine.missing_parent) has no id yet
+        return '/trunks/%s/endpoints/sip/%s' % (trunk_id, endpoint.get(self.sip_endpoint.id_field))
 
     def check_endpoint_name(self, name, option='name'):
         pattern, rule = self.endpoint_name
@@ -389,9 +391,15 @@ class BaseAdapter(object):
             self.check_registration(params)
         trunk = self.find_trunk(params['trunk'])
         if trunk is None and params['state'] == 'present':
-            raise WazoError('no trunk whose SIP endpoint is named %r; create it with wazo.confd.wazo_trunk first'
-                            % params['trunk'], 'trunk')
+            self.module.missing_parent('trunk whose SIP endpoint is named %r' % params['trunk'], 'trunk',
+                                       'create it with wazo.confd.wazo_trunk first')
         return trunk
+
+    @staticmethod
+    def check_password_kept(params, has_password):
+        """auth_username without auth_password keeps the registration's password, when it has one."""
+        if params.get('auth_username') and params.get('auth_password') is None and not has_password:
+            raise WazoError('required with auth_username: the registration has no password to keep', 'auth_password')
 
     @staticmethod
     def sip_username(params):
@@ -478,12 +486,13 @@ class LegacyAdapter(BaseAdapter):
             # DELETE /trunks/{t}/registers/sip/{r} is a no-op on these servers: delete the register itself.
             module.delete(LEGACY_REGISTER, current, label=params['trunk'])
             return LEGACY_REGISTER, None
+        self.check_password_kept(params, (current or {}).get('auth_password'))
         desired = dict((field, params.get(field)) for field in LEGACY_REGISTER.fields)
         desired['sip_username'] = self.sip_username(params)
         plan = module.plan(LEGACY_REGISTER, current, desired, label=params['trunk'])
         register = module.apply(plan)
         if module.bind(plan, lambda register_id: module.link(
-                '/trunks/%s/registers/sip/%s' % (trunk['id'], register_id), linked=current is not None,
+                '/trunks/%s/registers/sip/%s' % ((trunk or {}).get('id'), register_id), linked=current is not None,
                 diff_key='trunk', after=params['trunk'])) and not module.check_mode:
             register = module.client.get(LEGACY_REGISTER.item_path(plan.id))
         return LEGACY_REGISTER, register
@@ -549,11 +558,17 @@ class CurrentAdapter(BaseAdapter):
         link = (trunk or {}).get('endpoint_sip')
         if trunk is not None and not link:
             raise WazoError('trunk %r has no SIP endpoint' % params['trunk'], 'trunk')
-        endpoint = None
+        planned = False
         if link:
             module.doing('reading the SIP endpoint of trunk %r' % params['trunk'])
             endpoint = module.client.get('/endpoints/sip/%s' % link['uuid'])
-        if endpoint is None:
+        elif trunk is None and params['state'] == 'present':
+            # Check mode, the trunk assumed (engine.missing_parent): its endpoint exists already, or is assumed too
+            # and then has what wazo_sip_endpoint gives a new endpoint, the global template.
+            endpoint = self.find_sip_endpoint(params['trunk'])
+            planned = endpoint is None
+            endpoint = endpoint or dict(templates=[GLOBAL_TEMPLATE])
+        else:
             return CURRENT_SIP_ENDPOINT, None
         templates = endpoint.get('templates') or []
         labels = _labels(templates)
@@ -566,8 +581,8 @@ class CurrentAdapter(BaseAdapter):
             swapped = (templates if REGISTRATION_TEMPLATE in labels
                        else _swap_template(templates, GLOBAL_TEMPLATE, REGISTRATION_TEMPLATE) if GLOBAL_TEMPLATE in labels
                        else [REGISTRATION_TEMPLATE] + templates)
-        desired['templates'] = swapped if _labels(swapped) != labels else None
-        endpoint = module.ensure(CURRENT_SIP_ENDPOINT, endpoint, desired, label=params['trunk'])
+        desired['templates'] = swapped if planned or _labels(swapped) != labels else None
+        endpoint = module.ensure(CURRENT_SIP_ENDPOINT, None if planned else endpoint, desired, label=params['trunk'])
         return CURRENT_SIP_ENDPOINT, endpoint
 
     def _registration_sections(self, params, endpoint):
@@ -586,6 +601,8 @@ class CurrentAdapter(BaseAdapter):
             name = (current_transport if TRANSPORT_NAME.matches(current_transport, params['transport'])
                     else self.module.resolve('transport', TRANSPORT_NAME, params['transport']))
             registration.append(['transport', name])
+        self.check_password_kept(params, 'password' in dict(endpoint.get('registration_outbound_auth_section_options')
+                                                            or []))
         auth = [['username', params.get('auth_username') or sip_username]]
         if params.get('auth_password'):
             auth.append(['password', params['auth_password']])

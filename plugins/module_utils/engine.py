@@ -45,6 +45,9 @@ Declaring a resource (``Resource``):
     orphan          for objects found only through an association (a trunk through its SIP
                     endpoint, an incall through its DID, a legacy register through its trunk):
                     ``orphan(item)`` is true when nothing is bound to item. See "Orphans" below.
+    companions      {field: (other fields)}: a PUT that changes field also sends the others (their desired
+                    value, else the current one), for servers that validate a PUT body on its own (a legacy
+                    register refuses ``auth_username`` without ``auth_password`` in the same body)
 
 References (``Reference(kind, resolve, matches=None)``): ``resolve(module, value)`` returns the
 value confd stores, or raises ``LookupError(reason)``; the engine turns that into a failure naming
@@ -142,7 +145,7 @@ class Resource(object):
     """Declaration of a confd resource; see the module docstring."""
 
     def __init__(self, kind, path, id_field='id', fields=(), secret_fields=(), compare=None, references=None,
-                 orphan=None):
+                 orphan=None, companions=None):
         self.kind = kind
         self.path = path
         self.id_field = id_field
@@ -151,6 +154,7 @@ class Resource(object):
         self.compare = dict(compare or {})
         self.references = dict(references or {})
         self.orphan = orphan
+        self.companions = dict(companions or {})
 
     def item_path(self, obj_id):
         return '%s/%s' % (self.path, obj_id)
@@ -165,6 +169,16 @@ class Resource(object):
     def managed(self, obj, fields=None):
         """The managed fields of obj (for the diff)."""
         return dict((field, obj.get(field)) for field in (fields or self.fields) if field in obj)
+
+    def update_body(self, changes, desired, current):
+        """The PUT body of changes: the changed fields and their companions (see the module docstring)."""
+        body = dict(changes)
+        for field in changes:
+            for companion in self.companions.get(field, ()):
+                value = desired.get(companion, current.get(companion))
+                if companion not in body and value is not None:
+                    body[companion] = value
+        return body
 
 
 # ---- comparison helpers ------------------------------------------------------------------------
@@ -372,6 +386,18 @@ class WazoModule(AnsibleModule):
                 ', '.join(str(item.get('uuid', item.get('id'))) for item in found)))
         return found[0] if found else None
 
+    def missing_parent(self, description, option, hint):
+        """A parent the task needs is not on the server (a trunk's SIP endpoint, a registration's trunk...).
+
+        A real run fails, naming the option. Check mode assumes that an earlier task of the same run creates it (the
+        order the role and a playbook of the modules follow) and says so in a warning: the task then predicts the
+        change the real run would make, with its diff, instead of failing on what check mode did not create.
+        """
+        if not self.check_mode:
+            raise WazoError('no %s; %s' % (description, hint), option)
+        self.warn('check mode: no %s yet; assumed created by an earlier task of this run (a real run fails if it is '
+                  'still missing)' % description)
+
     def resolve(self, option, reference, value):
         """Resolve a user's value through a reference, once per task; WazoError naming the option."""
         key = (reference.kind, _hashable(value))
@@ -435,7 +461,7 @@ class WazoModule(AnsibleModule):
             else:
                 self.doing('updating %s %r' % (resource.kind, plan.label))
                 obj_path = resource.item_path(plan.current[resource.id_field])
-                self.client.put(obj_path, plan.changes)
+                self.client.put(obj_path, resource.update_body(plan.changes, plan.desired, plan.current))
                 plan.result = self.client.get(obj_path)
                 self._read_back = (obj_path, self.client.request_count, plan.result)
         return plan.result
@@ -479,7 +505,8 @@ class WazoModule(AnsibleModule):
                            if not resource.same(field, found.get(field), value))
             if changes:
                 self.doing('updating %s %r' % (resource.kind, plan.label))
-                self.client.put(resource.item_path(found[resource.id_field]), changes)
+                self.client.put(resource.item_path(found[resource.id_field]),
+                                resource.update_body(changes, plan.desired, found))
                 return self.client.get(resource.item_path(found[resource.id_field]))
             return found
 

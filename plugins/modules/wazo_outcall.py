@@ -189,7 +189,9 @@ LIMITS = dict(name=128, caller_id=80, prefix=32, external_prefix=64)
 def _trunk_id(module, name):
     trunk = get_adapter(module).find_trunk(name)
     if trunk is None:
-        raise LookupError('no trunk named %r (the name of its SIP endpoint) in the tenant' % name)
+        module.missing_parent('trunk named %r (the name of its SIP endpoint) in the tenant' % name, 'trunks',
+                              'create it with wazo.confd.wazo_trunk first')
+        return None
     return trunk['id']
 
 

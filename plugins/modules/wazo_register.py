@@ -43,11 +43,12 @@ options:
     default: present
   auth_username:
     description:
-      - User name to authenticate with. Requires O(auth_password).
+      - User name to authenticate with. Requires O(auth_password), unless the registration has a password already
+        (it is then kept).
     type: str
   auth_password:
     description:
-      - Password to authenticate with.
+      - Password to authenticate with. Not set keeps the registration's password.
     type: str
   sip_username:
     description:
@@ -152,7 +153,6 @@ def main():
         enabled=dict(type='bool'),
     )
     WazoModule(argument_spec=argument_spec, required_if=[('state', 'present', ('remote_host',))],
-               required_by=dict(auth_username='auth_password'),
                ranges=dict(remote_port=(1, 65535), expiration=(1, None))).run(ensure_register)
 
 

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Creates, updates or deletes a trunk through the wazo-confd API and binds it to its SIP endpoint.
   - A trunk has no name of its own in Wazo; it is identified by the O(name) of its SIP endpoint, which must exist
-    (create it first with M(wazo.confd.wazo_sip_endpoint)).
+    (create it first with M(wazo.confd.wazo_sip_endpoint); check mode assumes an earlier task of the run does).
   - Works on both API generations (Wazo 20.12 and older, Wazo 20.13 and later).
 author:
   - wazo.confd contributors (@wazo-confd)
@@ -109,8 +109,10 @@ def ensure_trunk(module):
     if trunk is None:
         endpoint = adapter.find_sip_endpoint(name)
         if endpoint is None:
-            raise WazoError('no SIP endpoint named %r; create it with wazo.confd.wazo_sip_endpoint first' % name, 'name')
-        if endpoint.get('line'):
+            module.missing_parent('SIP endpoint named %r' % name, 'name',
+                                  'create it with wazo.confd.wazo_sip_endpoint first')
+            endpoint = {'name': name}
+        elif endpoint.get('line'):
             raise WazoError('SIP endpoint %r belongs to a line, not to a trunk' % name, 'name')
     plan = module.plan(TRUNK, trunk, adapter.trunk_desired(params, trunk), label=name)
     module.apply(plan)
