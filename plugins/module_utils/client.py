@@ -23,6 +23,8 @@ from ansible.module_utils.basic import env_fallback
 
 from urllib.parse import urlsplit
 
+from ansible_collections.wazo.confd.plugins.module_utils.secrets import MASK
+
 try:
     import requests
     import urllib3
@@ -54,7 +56,6 @@ CURRENT = 'current'
 # Wazo 20.13 replaced chan_sip endpoints and /registers/sip by PJSIP sections (confd CHANGELOG 20.13).
 FIRST_CURRENT_VERSION = (20, 13)
 
-MASK = '********'
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 ROUTE_NOT_FOUND = 'route not found on this server (wrong API generation?)'
 RETRYABLE_METHODS = ('GET', 'PUT', 'DELETE')

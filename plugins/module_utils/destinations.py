@@ -9,11 +9,10 @@ A user writes a destination with friendly references (``{type: user, user: alice
 confd stores ids (``{"type": "user", "user_id": 12}``) and reads it back decorated
 (``user_firstname``...), with floats for times and defaults filled in. This file holds:
 
-``DESTINATION_OPTIONS``        the suboptions of a ``destination`` option (argument spec)
+``DESTINATION_OPTIONS``        the suboptions of a ``destination`` option (spec.Option)
 ``check_destination(spec, option)``
                                the fields each type needs and accepts, checked without any request
-``destination_reference(module)``
-                               an engine ``Reference``: resolves the references (one request each,
+``DESTINATION``                a ``spec.Reference``: resolves the references (one request each,
                                once per task) and skips them when the current destination already
                                holds the same target (same id, or the names confd decorates it with)
 ``same_destination(current, desired)``
@@ -25,9 +24,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdError
-from ansible_collections.wazo.confd.plugins.module_utils.engine import Reference, WazoError
-from ansible_collections.wazo.confd.plugins.module_utils.extensions import find_context
+from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, ConfdError
+from ansible_collections.wazo.confd.plugins.module_utils.spec import Option, Reference, WazoError
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 
@@ -65,33 +63,33 @@ DEFAULTS = {'skip_instructions': False, 'skip': False, 'no_answer': False}
 FLOAT_FIELDS = ('ring_time', 'timeout')
 
 DESTINATION_OPTIONS = dict(
-    type=dict(type='str', required=True, choices=sorted(TYPES)),
-    user=dict(type='str'),
-    group=dict(type='str'),
-    queue=dict(type='str'),
-    voicemail=dict(type='str'),
-    ivr=dict(type='str'),
-    conference=dict(type='str'),
-    switchboard=dict(type='str'),
-    outcall=dict(type='str'),
-    ring_time=dict(type='float'),
-    moh_uuid=dict(type='str'),
-    skill_rule_id=dict(type='int'),
-    skill_rule_variables=dict(type='dict'),
-    skip_instructions=dict(type='bool'),
-    greeting=dict(type='str', choices=['busy', 'unavailable']),
-    exten=dict(type='str'),
-    context=dict(type='str'),
-    command=dict(type='str'),
-    filename=dict(type='str'),
-    skip=dict(type='bool'),
-    no_answer=dict(type='bool'),
-    cause=dict(type='str', choices=['busy', 'congestion', 'normal']),
-    timeout=dict(type='float'),
-    application=dict(type='str', choices=sorted(APPLICATION_FIELDS)),
-    pin=dict(type='str', no_log=True),
-    application_uuid=dict(type='str'),
-    email=dict(type='str'),
+    type=Option(required=True, choices=sorted(TYPES)),
+    user=Option(),
+    group=Option(),
+    queue=Option(),
+    voicemail=Option(),
+    ivr=Option(),
+    conference=Option(),
+    switchboard=Option(),
+    outcall=Option(),
+    ring_time=Option(type='float'),
+    moh_uuid=Option(generations=(CURRENT,)),
+    skill_rule_id=Option(type='int'),
+    skill_rule_variables=Option(type='dict'),
+    skip_instructions=Option(type='bool'),
+    greeting=Option(choices=['busy', 'unavailable']),
+    exten=Option(),
+    context=Option(),
+    command=Option(),
+    filename=Option(),
+    skip=Option(type='bool'),
+    no_answer=Option(type='bool'),
+    cause=Option(choices=['busy', 'congestion', 'normal']),
+    timeout=Option(type='float'),
+    application=Option(choices=sorted(APPLICATION_FIELDS)),
+    pin=Option(no_log=True),
+    application_uuid=Option(),
+    email=Option(),
 )
 
 
@@ -206,40 +204,39 @@ def _find_target(module, target, value, option):
     return None
 
 
-def destination_reference(module, option='destination'):
-    """The engine Reference turning a destination option into confd's destination."""
+def _resolve(module, spec, option='destination'):
+    destination = dict(type=spec['type'])
+    target, fields, _required = _shape(spec)
+    if target and target[2] is None:
+        destination[target[1]] = int(spec[target[0]])
+    elif target:
+        target_option = '%s.%s' % (option, target[0])
+        found = _find_target(module, target, str(spec[target[0]]), target_option)
+        if found is None:
+            raise WazoError('no %s %r in the tenant (give its id%s)' % (
+                target[0], spec[target[0]], ', username, email, uuid or "First Last"' if target[0] == 'user'
+                else ', uuid or name' if target[0] == 'switchboard' else ' or name'), target_option)
+        destination[target[1]] = found[target[1].replace(target[0] + '_', '')]
+    for name in fields:
+        if spec.get(name) is not None:
+            destination[name] = spec[name]
+    if destination.get('context') is not None:
+        destination['context'] = module.find_context(destination['context'], None, '%s.context' % option)['name']
+    return destination
 
-    def resolve(task, spec):
-        destination = dict(type=spec['type'])
-        target, fields, _required = _shape(spec)
-        if target and target[2] is None:
-            destination[target[1]] = int(spec[target[0]])
-        elif target:
-            target_option = '%s.%s' % (option, target[0])
-            found = _find_target(task, target, str(spec[target[0]]), target_option)
-            if found is None:
-                raise WazoError('no %s %r in the tenant (give its id%s)' % (
-                    target[0], spec[target[0]], ', username, email, uuid or "First Last"' if target[0] == 'user'
-                    else ', uuid or name' if target[0] == 'switchboard' else ' or name'), target_option)
-            destination[target[1]] = found[target[1].replace(target[0] + '_', '')]
-        for name in fields:
-            if spec.get(name) is not None:
-                destination[name] = spec[name]
-        if destination.get('context') is not None:
-            destination['context'] = find_context(task, destination['context'], None, '%s.context' % option)['name']
-        return destination
 
-    def matches(current, spec):
-        target = _shape(spec)[0]
-        if not current or current.get('type') != spec['type'] or target and not _decorated_as(current, spec, target):
-            return False
-        if spec.get('context') is not None:
-            context = find_context(module, spec['context'], None, '%s.context' % option)
-            spec = dict(spec, context=context['name'])
-        desired = dict((name, spec[name]) for name in _shape(spec)[1] if spec.get(name) is not None)
-        desired.update(type=spec['type'])
-        if target:
-            desired[target[1]] = current.get(target[1])
-        return same_destination(current, desired)
+def _matches(module, current, spec, option='destination'):
+    target = _shape(spec)[0]
+    if not current or current.get('type') != spec['type'] or target and not _decorated_as(current, spec, target):
+        return False
+    if spec.get('context') is not None:
+        spec = dict(spec, context=module.find_context(spec['context'], None, '%s.context' % option)['name'])
+    desired = dict((name, spec[name]) for name in _shape(spec)[1] if spec.get(name) is not None)
+    desired.update(type=spec['type'])
+    if target:
+        desired[target[1]] = current.get(target[1])
+    return same_destination(current, desired)
 
-    return Reference('destination', resolve, matches)
+
+# The destination option of an incall: objects named by friendly names become confd's ids.
+DESTINATION = Reference('destination', _resolve, _matches)

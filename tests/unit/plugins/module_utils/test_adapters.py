@@ -9,10 +9,12 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import (
-    _swap_template, chan_sip_to_pjsip, get_adapter, merge_options, option_pairs, same_legacy_options, transport_name,
+from ansible_collections.wazo.confd.plugins.module_utils.adapters import _swap_template
+from ansible_collections.wazo.confd.plugins.module_utils.pjsip import (
+    chan_sip_to_pjsip, merge_options, option_pairs, same_legacy_options, transport_name,
 )
-from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoError
+from ansible_collections.wazo.confd.plugins.module_utils.resources import SIP_ENDPOINT
+from ansible_collections.wazo.confd.plugins.module_utils.spec import WazoError
 
 
 def sections_of(**kwargs):
@@ -116,20 +118,18 @@ PJSIP_ONLY = ['templates', 'transport', 'endpoint_section_options', 'identify_se
 
 
 @pytest.mark.parametrize('option', PJSIP_ONLY)
-def test_legacy_refuses_pjsip_options_naming_them(legacy_sim, run_module, option):
-    def run(module):
-        params = dict(name='x', options_mode='merge')
-        params[option] = ['x'] if option == 'templates' else 'x'
-        get_adapter(module).sip_endpoint_desired(params, None)
-
-    result = run_module(legacy_sim, run)
-    assert result['failed'] is True and result['msg'].startswith(option + ': is only available on Wazo 20.13')
-    assert legacy_sim.writes() == []
+def test_legacy_refuses_pjsip_options_naming_them(option):
+    params = dict(name='x', options_mode='merge')
+    params[option] = ['x'] if option == 'templates' else 'x'
+    SIP_ENDPOINT.check(params, lambda: 'current')
+    with pytest.raises(WazoError) as raised:
+        SIP_ENDPOINT.check(params, lambda: 'legacy')
+    assert str(raised.value).startswith(option + ': is only available on Wazo 20.13')
 
 
 def test_legacy_exact_options_count_server_defaults(legacy_sim, run_module):
     def run(module):
-        adapter = get_adapter(module)
+        adapter = module.adapter
         merged = adapter.sip_endpoint_desired(dict(name='x', options={'nat': 'yes'}, port=5062, options_mode='merge'),
                                               {'options': [['nat', 'no'], ['qualify', 'yes']]})
         exact = adapter.sip_endpoint_desired(dict(name='x', options={'nat': 'yes'}, options_mode='exact'), None)
@@ -144,7 +144,7 @@ def test_current_desired_merges_native_sections_over_the_translation(current_sim
     def run(module):
         current = {'uuid': 'u', 'aor_section_options': [['qualify_frequency', '60'], ['max_contacts', '1']],
                    'templates': [{'uuid': 't', 'label': 'global'}]}
-        desired = get_adapter(module).sip_endpoint_desired(dict(
+        desired = module.adapter.sip_endpoint_desired(dict(
             name='x', options={'qualifyfreq': 30}, aor_section_options=[['max_contacts', '5']],
             endpoint_section_options={'language': 'fr_FR'}, options_mode='merge'), current)
         module.exit_json(changed=False, desired=desired)
@@ -167,7 +167,7 @@ def test_current_incall_lookup_by_did(current_sim, run_module):
     current_sim.api('PUT', '/incalls/%s/extensions/%s' % (incall['id'], extension['id']))
 
     def run(module):
-        adapter = get_adapter(module)
+        adapter = module.adapter
         module.exit_json(changed=False, found=adapter.find_incall('5551234', context),
                          other=adapter.find_incall('5559999', context))
 
