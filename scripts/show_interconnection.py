@@ -161,14 +161,14 @@ def summary(client):
 
 
 def main():
-    client_module = import_module_utils('client')
+    connection, http = import_module_utils('connection'), import_module_utils('client')
     try:
-        client = client_module.ConfdClient.from_params(connection_params())
+        client = connection.ConfdClient.from_params(connection_params())
     except ValueError as error:
         sys.exit('show_interconnection: %s' % error)
     try:
         print('\n'.join(summary(client)))
-    except client_module.ConfdError as error:
+    except http.ConfdError as error:
         sys.exit('show_interconnection: %s' % client.scrub(error.describe()))
     finally:
         client.close()

@@ -36,7 +36,7 @@ __metaclass__ = type
 import re
 import string
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, LEGACY
+from ansible_collections.wazo.confd.plugins.module_utils.generation import CURRENT, LEGACY
 from ansible_collections.wazo.confd.plugins.module_utils.engine import (
     Reference, Resource, WazoError, same_multiset, same_uuid, same_uuids,
 )

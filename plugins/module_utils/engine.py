@@ -108,8 +108,9 @@ from collections import Counter
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.wazo.confd.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, HAS_REQUESTS, MASK, REQUESTS_IMPORT_ERROR, ConfdClient, ConfdError,
+    HAS_REQUESTS, MASK, REQUESTS_IMPORT_ERROR, ConfdError,
 )
+from ansible_collections.wazo.confd.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, ConfdClient
 
 # Keys whose value is a secret inside [key, value] option lists (chan_sip options, PJSIP sections).
 SECRET_OPTION_KEYS = frozenset(['secret', 'password', 'md5secret', 'remotesecret'])

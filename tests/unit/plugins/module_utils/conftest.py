@@ -16,7 +16,7 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdClient
+from ansible_collections.wazo.confd.plugins.module_utils.connection import ConfdClient
 from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoModule
 from ansible_collections.wazo.confd.tests.sim_fixture import Simulator
 
