@@ -85,14 +85,18 @@ class AuthClient(HttpClient):
             super(AuthClient, self).close()
 
     def _revoke(self):
+        """A failure is one line of warning: method, masked path, status and the server's messages (an answer
+        that is not JSON, such as the HTML page of a wazo-auth without revocation, in a few words)."""
         token, self._token_is_ours = self._token, False
+        shown_path = '/token/' + MASK
         try:
-            response = self._send('DELETE', '%s/token/%s' % (self.auth_url, token), '/token/' + MASK)
+            response = self._send('DELETE', '%s/token/%s' % (self.auth_url, token), shown_path)
             if response.status_code >= 300:
-                self._warn('Could not revoke the wazo-auth token (DELETE /token/%s returned %s); it expires by itself '
-                           'in %s seconds.' % (MASK, response.status_code, TOKEN_EXPIRATION))
+                raise ConfdError('DELETE', shown_path, response.status_code,
+                                 [self.scrub(m) for m in error_messages(response)])
         except ConfdError as error:
-            self._warn('Could not revoke the wazo-auth token (%s); it expires by itself.' % error.describe())
+            self._warn('Could not revoke the wazo-auth token (it expires by itself in %s seconds): %s'
+                       % (TOKEN_EXPIRATION, error.describe()))
 
     # ---- tenant --------------------------------------------------------------------------------
     def tenant_uuid(self):

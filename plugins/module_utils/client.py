@@ -18,6 +18,7 @@ import re
 import time
 import traceback
 
+from http.client import responses as HTTP_REASONS
 from urllib.parse import urlsplit
 
 try:
@@ -55,14 +56,14 @@ class ConfdError(Exception):
 
 def error_messages(response):
     """The server's messages: confd errors are JSON arrays of strings, wazo-auth's {"reason": [...]},
-    Flask's {"message": ...}; an HTML page is an unknown route."""
+    Flask's {"message": ...}. A body that is not JSON is never quoted: a 404 is an unknown route, anything
+    else is said in a few words (_not_json)."""
     try:
         body = response.json()
     except ValueError:
         if response.status_code == 404:
             return [ROUTE_NOT_FOUND]
-        text = response.text.strip()
-        return [text[:200]] if text else []
+        return [_not_json(response)] if response.text.strip() else []
     if isinstance(body, list):
         return [str(item) for item in body]
     if isinstance(body, dict):
@@ -71,6 +72,15 @@ def error_messages(response):
             if value:
                 return [str(item) for item in value] if isinstance(value, list) else [str(value)]
     return [str(body)]
+
+
+def _not_json(response):
+    """A few words for an answer that is not JSON: the name of its status, and whether it is an HTML page (of
+    Flask, nginx, a proxy...). Its body would put a page of markup, or anything, into a one-line message."""
+    html = 'html' in response.headers.get('Content-Type', '').lower() or response.text.lstrip().startswith('<')
+    kind = 'an HTML page, not JSON' if html else 'not JSON'
+    reason = HTTP_REASONS.get(response.status_code)
+    return '%s (%s)' % (reason, kind) if reason else kind
 
 
 def tls_failure(error):
@@ -177,7 +187,7 @@ class HttpClient(object):
         try:
             return response.json()
         except ValueError:
-            raise ConfdError(method, path, response.status_code, ['the server did not answer JSON'])
+            raise ConfdError(method, self.scrub(path), response.status_code, ['the server did not answer JSON'])
 
     def _exchange(self, method, path, params=None, body=None, service='confd', headers=None):
         """Send one API request as _send allows; the response, whatever its status."""

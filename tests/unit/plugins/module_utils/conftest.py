@@ -99,3 +99,9 @@ class ModuleRun(object):
 @pytest.fixture
 def run_module(capsys):
     return ModuleRun(capsys)
+
+
+@pytest.fixture
+def with_module_args():
+    """patch_module_args (ansible-core's, or its stand-in above), for a test that runs a module's main()."""
+    return patch_module_args
