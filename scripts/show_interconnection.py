@@ -10,24 +10,32 @@ Passwords are never printed.
 
 Connection from the same environment variables as the collection's modules: WAZO_URL or WAZO_CONFD_URL
 (+ WAZO_AUTH_URL), WAZO_TOKEN or WAZO_USERNAME/WAZO_PASSWORD, WAZO_TENANT, WAZO_VALIDATE_CERTS, WAZO_CA_PATH,
-WAZO_API_GENERATION. It uses the collection's own HTTP client (plugins/module_utils/client.py).
+WAZO_API_GENERATION. It uses the collection's own client (plugins/module_utils/), imported from the tree the
+script is in (a checkout or the installed collection), whatever else is installed.
 
     WAZO_CONFD_URL=http://127.0.0.1:9486/1.1 WAZO_TOKEN=... .venv/bin/python scripts/show_interconnection.py
 """
 
-import importlib.util
+import importlib
 import os
 import sys
+import types
 from pathlib import Path
 
-CLIENT_PATH = Path(__file__).resolve().parent.parent / 'plugins' / 'module_utils' / 'client.py'
+COLLECTION_ROOT = Path(__file__).resolve().parent.parent
+COLLECTION = 'ansible_collections.wazo.confd'
 
 
-def load_client_module():
-    spec = importlib.util.spec_from_file_location('wazo_confd_client', str(CLIENT_PATH))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def import_module_utils(name):
+    """plugins/module_utils/<name>.py of this tree, imported under its collection name: module_utils import each
+    other as ansible_collections.wazo.confd.plugins.module_utils.X, which a checkout does not provide."""
+    for package, path in (('ansible_collections', []), ('ansible_collections.wazo', []),
+                          (COLLECTION, [str(COLLECTION_ROOT)])):
+        if package not in sys.modules:
+            module = types.ModuleType(package)
+            module.__path__ = path
+            sys.modules[package] = module
+    return importlib.import_module('%s.plugins.module_utils.%s' % (COLLECTION, name))
 
 
 def connection_params():
@@ -153,14 +161,14 @@ def summary(client):
 
 
 def main():
-    client_module = load_client_module()
+    connection, http = import_module_utils('connection'), import_module_utils('client')
     try:
-        client = client_module.ConfdClient.from_params(connection_params())
+        client = connection.ConfdClient.from_params(connection_params())
     except ValueError as error:
         sys.exit('show_interconnection: %s' % error)
     try:
         print('\n'.join(summary(client)))
-    except client_module.ConfdError as error:
+    except http.ConfdError as error:
         sys.exit('show_interconnection: %s' % client.scrub(error.describe()))
     finally:
         client.close()

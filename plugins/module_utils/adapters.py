@@ -34,7 +34,7 @@ __metaclass__ = type
 import re
 import string
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import LEGACY
+from ansible_collections.wazo.confd.plugins.module_utils.generation import LEGACY
 from ansible_collections.wazo.confd.plugins.module_utils.compare import same_multiset, same_uuid, same_uuids
 from ansible_collections.wazo.confd.plugins.module_utils.pjsip import (
     ALL_SECTIONS, ENDPOINT_SECTIONS, LEGACY_DEFAULT_OPTIONS, REGISTRATION_SECTIONS, chan_sip_to_pjsip,

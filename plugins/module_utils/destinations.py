@@ -24,7 +24,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, ConfdError
+from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdError
+from ansible_collections.wazo.confd.plugins.module_utils.generation import CURRENT
 from ansible_collections.wazo.confd.plugins.module_utils.spec import Option, Reference, WazoError
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')

@@ -18,9 +18,8 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.wazo.confd.plugins.module_utils.adapters import adapter_for
-from ansible_collections.wazo.confd.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ConfdClient, ConfdError,
-)
+from ansible_collections.wazo.confd.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ConfdError
+from ansible_collections.wazo.confd.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, ConfdClient
 from ansible_collections.wazo.confd.plugins.module_utils.engine import EngineMixin
 from ansible_collections.wazo.confd.plugins.module_utils.lookups import LookupsMixin
 from ansible_collections.wazo.confd.plugins.module_utils.secrets import MASK, secret_option_values

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, LEGACY
+from ansible_collections.wazo.confd.plugins.module_utils.generation import CURRENT, LEGACY
 from ansible_collections.wazo.confd.plugins.module_utils.destinations import (
     DESTINATION, DESTINATION_OPTIONS, same_destination,
 )

@@ -31,7 +31,7 @@ their ``fields`` directly.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, LEGACY
+from ansible_collections.wazo.confd.plugins.module_utils.generation import CURRENT, LEGACY
 from ansible_collections.wazo.confd.plugins.module_utils.compare import same_value
 from ansible_collections.wazo.confd.plugins.module_utils.secrets import mask_secrets
 

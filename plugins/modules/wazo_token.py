@@ -128,9 +128,9 @@ tenant_uuid:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, HAS_REQUESTS, MASK, REQUESTS_IMPORT_ERROR, ConfdClient, ConfdError,
-)
+from ansible_collections.wazo.confd.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ConfdError
+from ansible_collections.wazo.confd.plugins.module_utils.secrets import MASK
+from ansible_collections.wazo.confd.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC, ConfdClient
 
 
 def open_session(client, token_given, secrets):

@@ -1,7 +1,7 @@
 """AWX / automation controller: the "Wazo API" credential type of docs/awx/credential_type.yml.
 
 * Each of its injectors sets the WAZO_* variable that the connection option of the same name falls back to
-  (CONNECTION_ARGUMENT_SPEC of plugins/module_utils/client.py), the secrets are secret inputs, and every connection
+  (CONNECTION_ARGUMENT_SPEC of plugins/module_utils/connection.py), the secrets are secret inputs, and every connection
   option has such a fallback, documented in the doc fragment and mirrored by the role's variables.
 * Rendered the way the controller renders injectors (a Jinja2 sandbox where an input that is not filled in is
   undefined, so an empty string, a missing boolean False, file templates written to a temporary file), the
@@ -54,7 +54,7 @@ module.exit_json(changed=True)
 def connection_spec(collections_path):
     if collections_path not in sys.path:
         sys.path.insert(0, collections_path)
-    from ansible_collections.wazo.confd.plugins.module_utils.client import CONNECTION_ARGUMENT_SPEC  # pylint: disable=import-outside-toplevel,import-error
+    from ansible_collections.wazo.confd.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC  # pylint: disable=import-outside-toplevel,import-error
     return CONNECTION_ARGUMENT_SPEC
 
 
