@@ -234,6 +234,10 @@ class LegacyAdapter(BaseAdapter):
             options = merge_options(options, [['port', str(params['port'])]])
         exact = params.get('options_mode') == 'exact'
         desired = dict((field, params.get(field)) for field in ('name', 'username', 'secret', 'type', 'host'))
+        if current is None and desired['username'] is None:
+            # confd names a legacy endpoint after its username, a random one when none is sent: the endpoint would
+            # lose the name that identifies it (an IP-authenticated trunk has no username of its own).
+            desired['username'] = params['name']
         if exact:
             stated = set(pair[0] for pair in options)
             desired['options'] = options + [list(pair) for pair in LEGACY_DEFAULT_OPTIONS if pair[0] not in stated]

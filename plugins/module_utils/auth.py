@@ -76,6 +76,22 @@ class AuthClient(HttpClient):
         self._on_secret(self._token)
         self.token_tenant_uuid = (data.get('metadata') or {}).get('tenant_uuid')
 
+    def hand_over(self):
+        """The token this client obtained, from now on the caller's to revoke: close() leaves it alone."""
+        self._token_is_ours = False
+        return self._token
+
+    def revoke(self, token):
+        """Revoke a token this client was given: True when revoked; False when wazo-auth does not know it, or, with
+        a warning, when it could not be revoked (it expires by itself)."""
+        try:
+            self.request('DELETE', '/token/%s' % token, service='auth')
+        except ConfdError as error:
+            if error.status != 404:
+                self._warn('Could not revoke the wazo-auth token: %s' % self.scrub(error.describe()))
+            return False
+        return True
+
     def close(self):
         """Revoke the token this client obtained (a given token is left alone), end the session. Never raises."""
         try:

@@ -25,6 +25,9 @@ from ansible_collections.wazo.confd.plugins.module_utils.pjsip import ENDPOINT_S
 from ansible_collections.wazo.confd.plugins.module_utils.spec import STATE, Option, Reference, Resource
 
 PORT = dict(type='int', minimum=1, maximum=65535)
+
+# A wazo-auth session: opened (state present) or closed; its options are the connection options.
+TOKEN = Resource('wazo-auth token', None, dict(state=STATE), required_if=[('state', 'absent', ['wazo_token'])])
 # confd's limit of preprocess_subroutine depends on the generation (outcalls, incalls...)
 PREPROCESS_SUBROUTINE = Option(max_length={LEGACY: 39, CURRENT: 79}, field=True)
 

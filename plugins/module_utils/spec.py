@@ -202,7 +202,7 @@ class Resource(object):
         (AnsibleModule takes an explicit null for a value)."""
         for key, value, names in self.module_kwargs.get('required_if', ()):
             for name in names:
-                if params.get(key) == value and params.get(name) is None:
+                if params.get(key) == value and params.get(name) in (None, ''):
                     raise WazoError('missing: required when %s is %s' % (key, value), name)
         check_values(self.options, params, generation)
 
