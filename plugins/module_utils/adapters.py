@@ -26,6 +26,18 @@ endpoints by uuid). Both expose the same methods, so modules never test the gene
     default_context(context_type, option)
                                       the tenant's only context of a type (incall, outcall...)
 
+and, for reading an interconnection back (wazo_interconnection_info), the inverse of the above:
+
+    read_for_export()                 what this generation needs listed besides the common lists (legacy:
+                                      the SIP registers; current: the SIP transports), one request each
+    sip_endpoint_arguments(endpoint, extra)
+                                      wazo_sip_endpoint's arguments (provider vocabulary) of an endpoint
+    registration_arguments(trunk, endpoint, extra)
+                                      wazo_register's arguments of a trunk's registration (state absent
+                                      without one); never a password
+    context_reference(contexts, name, context_type)
+                                      how a user names a context (None for the default one)
+
 The chan_sip -> PJSIP translation follows Wazo's own 2020 migration (xivo-manage-db
 ea74eca400ce_sip_to_pjsip_endpoint and its follow-up fixes).
 """
@@ -40,7 +52,7 @@ from ansible_collections.wazo.confd.plugins.module_utils.client import CURRENT, 
 from ansible_collections.wazo.confd.plugins.module_utils.engine import (
     Reference, Resource, WazoError, same_multiset, same_uuid, same_uuids,
 )
-from ansible_collections.wazo.confd.plugins.module_utils.extensions import find_extension
+from ansible_collections.wazo.confd.plugins.module_utils.extensions import context_reference, find_extension
 
 # PJSIP sections managed by wazo_sip_endpoint; the registration ones belong to wazo_register.
 ENDPOINT_SECTIONS = ('aor_section_options', 'auth_section_options', 'endpoint_section_options',
@@ -156,6 +168,12 @@ def transport_name(value):
     return 'transport-%s' % value if value in TRANSPORT_PROTOCOLS else value
 
 
+def transport_protocol(name):
+    """The inverse of transport_name: Wazo's default transport-<protocol> as its protocol keyword."""
+    protocol = name[len('transport-'):] if name and name.startswith('transport-') else None
+    return protocol if protocol in TRANSPORT_PROTOCOLS else name
+
+
 def chan_sip_to_pjsip(username=None, secret=None, host=None, port=None, options=()):
     """Translate the provider (chan_sip) vocabulary to PJSIP sections.
 
@@ -218,6 +236,40 @@ def chan_sip_to_pjsip(username=None, secret=None, host=None, port=None, options=
             # Same name in PJSIP (callerid, language, accountcode...); confd rejects unknown names itself.
             add('endpoint_section_options', key, value)
     return sections, transport, ignored
+
+
+# [sip:][user@]host[:port], host possibly a bracketed IPv6 address: the aor contact and the registration URIs
+SIP_URI = re.compile(r'^(?:sips?:)?(?:(?P<user>[^@]*)@)?(?P<host>\[[^\]]*\]|[^:;]+)(?::(?P<port>[0-9]+))?')
+# The options chan_sip_to_pjsip renames one to one, read back per section.
+CHAN_SIP_RENAMES = {
+    'aor_section_options': dict((pjsip, chan_sip) for chan_sip, pjsip in AOR_RENAMES.items()),
+    'endpoint_section_options': dict((pjsip, chan_sip) for chan_sip, pjsip in ENDPOINT_RENAMES.items()),
+}
+
+
+def sip_uri(uri):
+    """(user, host, port) of a SIP URI; Nones when it is not one."""
+    match = SIP_URI.match(uri or '')
+    if not match:
+        return None, None, None
+    return match.group('user'), match.group('host'), int(match.group('port')) if match.group('port') else None
+
+
+def pjsip_to_chan_sip(endpoint):
+    """The provider (chan_sip) vocabulary read back from a PJSIP endpoint: the inverse of chan_sip_to_pjsip for
+    what it maps one to one, the username, the host and port of the aor contact and the renamed options
+    (qualifyfreq, fromdomain...). Passwords and the options whose values it maps (nat, dtmfmode, allow...) are not
+    read back. Returns dict(username, host, port, options)."""
+    def pairs(section):
+        return endpoint.get(section) or []
+
+    usernames = [value for section in ('outbound_auth_section_options', 'auth_section_options')
+                 for key, value in pairs(section) if key == 'username']
+    contacts = [value for key, value in pairs('aor_section_options') if key == 'contact']
+    _user, host, port = sip_uri(contacts[0] if contacts else None)
+    options = [[renames[key], value] for section, renames in sorted(CHAN_SIP_RENAMES.items())
+               for key, value in pairs(section) if key in renames]
+    return dict(username=usernames[0] if usernames else None, host=host, port=port, options=options)
 
 
 # ---- references ----------------------------------------------------------------------------------
@@ -400,6 +452,10 @@ class BaseAdapter(object):
             raise WazoError('required (or auth_username) when state is present', 'sip_username')
         return sip_username
 
+    def context_reference(self, contexts, name, context_type):
+        """The inverse of context_name (legacy servers find a trunk's context by name only)."""
+        return context_reference(contexts, name, context_type, by_label=self.generation == CURRENT)
+
 
 class LegacyAdapter(BaseAdapter):
     """Wazo <= 20.12: chan_sip endpoint bodies, /registers/sip, int ids."""
@@ -499,6 +555,29 @@ class LegacyAdapter(BaseAdapter):
         if destination.get('moh_uuid') is not None:
             raise WazoError('needs Wazo 20.13 or later; legacy servers silently drop it', option + '.moh_uuid')
 
+    def read_for_export(self):
+        self.module.doing('listing the SIP registers')
+        # not tenant-filtered on these servers: only the registers a trunk of the tenant links to are read
+        return dict(registers=dict((item['id'], item) for item in self.module.client.list('/registers/sip')))
+
+    @staticmethod
+    def sip_endpoint_arguments(endpoint, extra):
+        """The chan_sip body as it is; the port option is wazo_sip_endpoint's port."""
+        options = [list(pair) for pair in endpoint.get('options') or [] if pair[0] != 'port']
+        port = dict((key, value) for key, value in endpoint.get('options') or []).get('port')
+        return dict(name=endpoint['name'], username=endpoint.get('username'), host=endpoint.get('host'),
+                    port=int(port) if port else None, type=endpoint.get('type'), options=options)
+
+    @staticmethod
+    def registration_arguments(trunk, endpoint, extra):
+        register = extra['registers'].get((trunk.get('register_sip') or {}).get('id'))
+        if register is None:
+            return dict(trunk=endpoint['name'], state='absent')
+        arguments = dict((field, register.get(field)) for field in LEGACY_REGISTER.fields
+                         if field not in LEGACY_REGISTER.secret_fields)
+        arguments.update(trunk=endpoint['name'], state='present', transport=transport_protocol(register.get('transport')))
+        return arguments
+
 
 class CurrentAdapter(BaseAdapter):
     """Wazo >= 20.13: PJSIP sections, templates and transports, endpoints by uuid."""
@@ -593,6 +672,35 @@ class CurrentAdapter(BaseAdapter):
                                                                registration),
                     registration_outbound_auth_section_options=merge_options(
                         endpoint.get('registration_outbound_auth_section_options'), auth))
+
+    @staticmethod
+    def registration_arguments(trunk, endpoint, extra):
+        """The inverse of _registration_sections (the password is not read back)."""
+        registration = dict((key, value) for key, value in endpoint.get('registration_section_options') or [])
+        if not registration.get('client_uri'):
+            return dict(trunk=endpoint['name'], state='absent')
+        sip_username = sip_uri(registration['client_uri'])[0]
+        _user, host, port = sip_uri(registration.get('server_uri') or registration['client_uri'])
+        auth = dict((key, value) for key, value in endpoint.get('registration_outbound_auth_section_options') or [])
+        expiration = registration.get('expiration')
+        return dict(trunk=endpoint['name'], state='present', sip_username=sip_username,
+                    auth_username=auth.get('username'), remote_host=host, remote_port=port,
+                    expiration=int(expiration) if expiration else None,
+                    callback_extension=registration.get('contact_user'),
+                    transport=transport_protocol(registration.get('transport')))
+
+    def read_for_export(self):
+        self.module.doing('listing the SIP transports')
+        return dict(transports=dict((item['uuid'], item['name'])
+                                    for item in self.module.client.list('/sip/transports')))
+
+    @staticmethod
+    def sip_endpoint_arguments(endpoint, extra):
+        """pjsip_to_chan_sip's vocabulary, with the label and the endpoint's own transport."""
+        arguments = pjsip_to_chan_sip(endpoint)
+        transport = extra['transports'].get((endpoint.get('transport') or {}).get('uuid'))
+        arguments.update(name=endpoint['name'], label=endpoint.get('label'), transport=transport_protocol(transport))
+        return arguments
 
     def find_incall(self, exten, context):
         def owns_did(incall):

@@ -7,7 +7,8 @@
 
 ``find_context(module, value, context_type, option)``
     the tenant's context a user names (name or label), or its only context of that type when value
-    is None; all contexts are read with one request per task.
+    is None; all contexts are read with one request per task. ``context_reference(contexts, name, context_type)``
+    is its inverse.
 ``stated_extension(module, exten, context, context_type)`` / ``check_incall_range(context, exten, option)``
     confd's rules, checked before any write: the exten pattern allowed by the context type (confd
     ``helpers/validator.py``) and the incall ranges, which confd itself checks only on later edits.
@@ -72,6 +73,22 @@ def find_context(module, value, context_type, option):
         raise WazoError('context %s is of type %s, not %s' % (_describe(found[0]), found[0].get('type'), context_type),
                         option)
     return found[0]
+
+
+def context_reference(contexts, name, context_type, by_label=True):
+    """The inverse of find_context: how a user names the context called name. None when it is the only context of
+    context_type (what is taken when none is named), else its label when the label finds it (no context is named so
+    and no other has that label) and by_label, else its name."""
+    if name is None:
+        return None
+    of_type = [context for context in contexts if context.get('type') == context_type]
+    if len(of_type) == 1 and of_type[0].get('name') == name:
+        return None
+    label = ([context.get('label') for context in contexts if context.get('name') == name] or [None])[0]
+    if by_label and label and not [context for context in contexts if context.get('name') == label] \
+            and [context.get('label') for context in contexts].count(label) == 1:
+        return label
+    return name
 
 
 def stated_extension(module, exten, context, context_type, prefix=''):
