@@ -12,7 +12,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.wazo.confd.plugins.module_utils.interconnection import (
-    complete_providers, module_arguments, provider_problems,
+    complete_providers, module_arguments, passwordless_providers, provider_problems,
 )
 
 
@@ -22,6 +22,10 @@ def interconnection_providers(entries, defaults=None):
 
 def interconnection_problems(providers, existing=None):
     return provider_problems(providers, existing)
+
+
+def interconnection_passwordless(providers):
+    return passwordless_providers(providers)
 
 
 def interconnection_tasks(providers, generation, existing=None):
@@ -37,5 +41,6 @@ class FilterModule(object):
         return {
             'interconnection_providers': interconnection_providers,
             'interconnection_problems': interconnection_problems,
+            'interconnection_passwordless': interconnection_passwordless,
             'interconnection_tasks': interconnection_tasks,
         }
