@@ -24,6 +24,16 @@ endpoints by uuid), one per task. Both expose the same methods, so modules never
     check_destination(destination, option)
                                       WazoError for a destination this generation lacks
 
+and, for reading an interconnection back (wazo_interconnection_info), the inverse of the above:
+
+    read_for_export()                 what this generation needs listed besides the common lists (legacy:
+                                      the SIP registers; current: the SIP transports), one request each
+    sip_endpoint_arguments(endpoint, extra)
+                                      wazo_sip_endpoint's arguments (provider vocabulary) of an endpoint
+    registration_arguments(trunk, endpoint, extra)
+                                      wazo_register's arguments of a trunk's registration (state absent
+                                      without one); never a password
+
 Options that only one generation stores are declared so (spec.Option ``generations``): they never
 reach an adapter of the other one.
 """
@@ -38,7 +48,7 @@ from ansible_collections.wazo.confd.plugins.module_utils.generation import LEGAC
 from ansible_collections.wazo.confd.plugins.module_utils.compare import same_multiset, same_uuid, same_uuids
 from ansible_collections.wazo.confd.plugins.module_utils.pjsip import (
     ALL_SECTIONS, ENDPOINT_SECTIONS, LEGACY_DEFAULT_OPTIONS, REGISTRATION_SECTIONS, chan_sip_to_pjsip,
-    merge_options, option_pairs, same_legacy_options, transport_name,
+    merge_options, option_pairs, pjsip_to_chan_sip, same_legacy_options, sip_uri, transport_name, transport_protocol,
 )
 from ansible_collections.wazo.confd.plugins.module_utils.resources import TRUNK
 from ansible_collections.wazo.confd.plugins.module_utils.spec import Reference, Resource, WazoError
@@ -121,6 +131,9 @@ CURRENT_REMOTE_HOST = re.compile(r'^(\[[0-9a-fA-F:.]+\]|[^:/~ \[\]]+)$')
 
 class BaseAdapter(object):
     sip_endpoint = None
+    # How contexts are named back to users: current servers generate names (ctx-<slug>-<type>-<uuid>), so a label
+    # reads better; legacy servers have the names an admin chose.
+    contexts_by_label = True
     endpoint_name = CURRENT_ENDPOINT_NAME
     remote_host = CURRENT_REMOTE_HOST
 
@@ -206,6 +219,7 @@ class LegacyAdapter(BaseAdapter):
     """Wazo <= 20.12: chan_sip endpoint bodies, /registers/sip, int ids."""
 
     sip_endpoint = LEGACY_SIP_ENDPOINT
+    contexts_by_label = False
     endpoint_name = LEGACY_ENDPOINT_NAME
     remote_host = LEGACY_REMOTE_HOST
     # ?username= filters on the endpoint's *name* column on this generation; ?name= is ignored.
@@ -281,6 +295,30 @@ class LegacyAdapter(BaseAdapter):
         if not (extension and extension.get('incall')):
             return None
         return self.module.client.get('/incalls/%s' % extension['incall']['id'])
+
+    def read_for_export(self):
+        self.module.doing('listing the SIP registers')
+        # not tenant-filtered on these servers: only the registers a trunk of the tenant links to are read
+        return dict(registers=dict((item['id'], item) for item in self.module.client.list('/registers/sip')))
+
+    @staticmethod
+    def sip_endpoint_arguments(endpoint, extra):
+        """The chan_sip body as it is; the port option is wazo_sip_endpoint's port."""
+        options = [list(pair) for pair in endpoint.get('options') or [] if pair[0] != 'port']
+        port = dict((key, value) for key, value in endpoint.get('options') or []).get('port')
+        return dict(name=endpoint['name'], username=endpoint.get('username'), host=endpoint.get('host'),
+                    port=int(port) if port else None, type=endpoint.get('type'), options=options)
+
+    @staticmethod
+    def registration_arguments(trunk, endpoint, extra):
+        register = extra['registers'].get((trunk.get('register_sip') or {}).get('id'))
+        if register is None:
+            return dict(trunk=endpoint['name'], state='absent')
+        arguments = dict((field, register.get(field)) for field in LEGACY_REGISTER.fields
+                         if field not in LEGACY_REGISTER.secret_fields)
+        arguments.update(trunk=endpoint['name'], state='present', transport=transport_protocol(register.get('transport')))
+        return arguments
+
 
 class CurrentAdapter(BaseAdapter):
     """Wazo >= 20.13: PJSIP sections, templates and transports, endpoints by uuid."""
@@ -387,3 +425,32 @@ class CurrentAdapter(BaseAdapter):
     def check_destination(destination, option):
         if destination['type'] == 'meetme':
             raise WazoError('meetme destinations are gone since Wazo 20.13; use a conference', option + '.type')
+
+    @staticmethod
+    def registration_arguments(trunk, endpoint, extra):
+        """The inverse of _registration_sections (the password is not read back)."""
+        registration = dict((key, value) for key, value in endpoint.get('registration_section_options') or [])
+        if not registration.get('client_uri'):
+            return dict(trunk=endpoint['name'], state='absent')
+        sip_username = sip_uri(registration['client_uri'])[0]
+        _user, host, port = sip_uri(registration.get('server_uri') or registration['client_uri'])
+        auth = dict((key, value) for key, value in endpoint.get('registration_outbound_auth_section_options') or [])
+        expiration = registration.get('expiration')
+        return dict(trunk=endpoint['name'], state='present', sip_username=sip_username,
+                    auth_username=auth.get('username'), remote_host=host, remote_port=port,
+                    expiration=int(expiration) if expiration else None,
+                    callback_extension=registration.get('contact_user'),
+                    transport=transport_protocol(registration.get('transport')))
+
+    def read_for_export(self):
+        self.module.doing('listing the SIP transports')
+        return dict(transports=dict((item['uuid'], item['name'])
+                                    for item in self.module.client.list('/sip/transports')))
+
+    @staticmethod
+    def sip_endpoint_arguments(endpoint, extra):
+        """pjsip_to_chan_sip's vocabulary, with the label and the endpoint's own transport."""
+        arguments = pjsip_to_chan_sip(endpoint)
+        transport = extra['transports'].get((endpoint.get('transport') or {}).get('uuid'))
+        arguments.update(name=endpoint['name'], label=endpoint.get('label'), transport=transport_protocol(transport))
+        return arguments

@@ -17,6 +17,10 @@ confd stores ids (``{"type": "user", "user_id": 12}``) and reads it back decorat
                                holds the same target (same id, or the names confd decorates it with)
 ``same_destination(current, desired)``
                                confd's destination compared with the desired one, normalized
+``friendly_destination(destination, items, context_name)``
+                               the inverse: confd's destination as the option writes it, its target
+                               named so that the reference finds it again (``target_path`` says which
+                               collection ``items`` lists)
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,6 +30,7 @@ import re
 
 from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdError
 from ansible_collections.wazo.confd.plugins.module_utils.generation import CURRENT
+from ansible_collections.wazo.confd.plugins.module_utils.secrets import SECRET_FIELDS
 from ansible_collections.wazo.confd.plugins.module_utils.spec import Option, Reference, WazoError
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
@@ -196,13 +201,64 @@ def _find_target(module, target, value, option):
     module.doing('looking up %s %r' % (name, value))
     # Outcall names are unique and filterable; the other collections are small and listed whole.
     items = module.client.list(path, {'name': value} if name == 'outcall' and not value.isdigit() else None)
+    key, found = _matching(items, value)
+    if len(found) > 1:
+        raise WazoError('%d %ss have the %s %r: use the id of one' % (len(found), name, key, value), option)
+    return found[0] if found else None
+
+
+def _matching(items, value):
+    """(key, items) of the first key in id, uuid, name, label that some items have equal to value."""
     for key in ('id', 'uuid', 'name', 'label'):
         found = [item for item in items if item.get(key) is not None and str(item.get(key)) == value]
-        if len(found) > 1:
-            raise WazoError('%d %ss have the %s %r: use the id of one' % (len(found), name, key, value), option)
         if found:
-            return found[0]
-    return None
+            return key, found
+    return None, []
+
+
+def target_path(destination):
+    """The collection listing the target of a destination as confd stores it (None without one to name)."""
+    target = _shape(destination)[0]
+    return target[2] if target else None
+
+
+def _target_name(target, target_id, items):
+    """How the destination option names a target so that _find_target finds it again: a user's "First Last" when no
+    other user has that full name, else its uuid; another target's label or name when it finds that target alone,
+    else its id."""
+    name, id_field, _path = target
+    key = id_field[len(name) + 1:]
+    own = [item for item in items if str(item.get(key)).lower() == str(target_id).lower()]
+    if own and name == 'user':
+        fullname = _user_field(own[0], 'fullname')
+        # _find_user reads a value with an inner space as a full name
+        if ' ' in fullname.strip() and [_user_field(user, 'fullname') for user in items].count(fullname) == 1:
+            return fullname
+        return str(own[0].get('uuid') or target_id)
+    if own:
+        for candidate in (own[0].get('label'), own[0].get('name')):
+            if candidate and _matching(items, str(candidate))[1] == own:
+                return str(candidate)
+    return str(target_id)
+
+
+def friendly_destination(destination, items, context_name):
+    """The inverse of the destination reference: confd's destination as the destination option writes it, without
+    what confd fills in by itself (decorations, defaults) and without a secret (a DISA pin).
+
+    items: the objects of target_path(destination); context_name(name): how a user names that context.
+    """
+    target, fields, _required = _shape(destination)
+    normalized = normalize(destination)
+    friendly = dict(type=destination['type'])
+    if target:
+        friendly[target[0]] = _target_name(target, normalized[target[1]], items)
+    for field in fields:
+        value = normalized.get(field)
+        if value is None or field in SECRET_FIELDS or (field in DEFAULTS and value is DEFAULTS[field]):
+            continue
+        friendly[field] = context_name(value) if field == 'context' else value
+    return friendly
 
 
 def _resolve(module, spec, option='destination'):

@@ -17,7 +17,8 @@ a ``LookupError`` becomes a failure naming the option.
 
 Contexts are resolved here and only here: ``find_context(value, context_type, option)`` takes a name
 or a label (``ctx-<slug>-<type>-<uuid>`` names on current servers, names chosen by the admin on legacy
-ones), or the tenant's only context of a type when value is None, from one list of the tenant's contexts.
+ones), or the tenant's only context of a type when value is None, from one list of the tenant's contexts;
+``context_reference(contexts, name, context_type)`` is the inverse: how a user names a context.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,6 +34,22 @@ def _hashable(value):
     if isinstance(value, dict):
         return tuple(sorted((key, _hashable(item)) for key, item in value.items()))
     return value
+
+
+def context_reference(contexts, name, context_type, by_label=True):
+    """The inverse of LookupsMixin.context_named: how a user names the context called name. None when it is the only
+    context of context_type (what is taken when none is named), else its label when by_label and the label finds it
+    (no context is named so and no other has that label), else its name."""
+    if name is None:
+        return None
+    of_type = [context for context in contexts if context.get('type') == context_type]
+    if len(of_type) == 1 and of_type[0].get('name') == name:
+        return None
+    label = ([context.get('label') for context in contexts if context.get('name') == name] or [None])[0]
+    if by_label and label and not [context for context in contexts if context.get('name') == label] \
+            and [context.get('label') for context in contexts].count(label) == 1:
+        return label
+    return name
 
 
 def describe_context(context):

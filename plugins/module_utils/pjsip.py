@@ -14,6 +14,8 @@ and its follow-up fixes). Option lists are ``[[key, value], ...]`` and compare a
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible_collections.wazo.confd.plugins.module_utils.compare import same_multiset
 from ansible_collections.wazo.confd.plugins.module_utils.spec import WazoError
 
@@ -127,6 +129,12 @@ def transport_name(value):
     return 'transport-%s' % value if value in TRANSPORT_PROTOCOLS else value
 
 
+def transport_protocol(name):
+    """The inverse of transport_name: Wazo's default transport-<protocol> as its protocol keyword."""
+    protocol = name[len('transport-'):] if name and name.startswith('transport-') else None
+    return protocol if protocol in TRANSPORT_PROTOCOLS else name
+
+
 def chan_sip_to_pjsip(username=None, secret=None, host=None, port=None, options=()):
     """Translate the provider (chan_sip) vocabulary to PJSIP sections.
 
@@ -189,3 +197,37 @@ def chan_sip_to_pjsip(username=None, secret=None, host=None, port=None, options=
             # Same name in PJSIP (callerid, language, accountcode...); confd rejects unknown names itself.
             add('endpoint_section_options', key, value)
     return sections, transport, ignored
+
+
+# [sip:][user@]host[:port], host possibly a bracketed IPv6 address: the aor contact and the registration URIs
+SIP_URI = re.compile(r'^(?:sips?:)?(?:(?P<user>[^@]*)@)?(?P<host>\[[^\]]*\]|[^:;]+)(?::(?P<port>[0-9]+))?')
+# The options chan_sip_to_pjsip renames one to one, read back per section.
+CHAN_SIP_RENAMES = {
+    'aor_section_options': dict((pjsip, chan_sip) for chan_sip, pjsip in AOR_RENAMES.items()),
+    'endpoint_section_options': dict((pjsip, chan_sip) for chan_sip, pjsip in ENDPOINT_RENAMES.items()),
+}
+
+
+def sip_uri(uri):
+    """(user, host, port) of a SIP URI; Nones when it is not one."""
+    match = SIP_URI.match(uri or '')
+    if not match:
+        return None, None, None
+    return match.group('user'), match.group('host'), int(match.group('port')) if match.group('port') else None
+
+
+def pjsip_to_chan_sip(endpoint):
+    """The provider (chan_sip) vocabulary read back from a PJSIP endpoint: the inverse of chan_sip_to_pjsip for
+    what it maps one to one, the username, the host and port of the aor contact and the renamed options
+    (qualifyfreq, fromdomain...). Passwords and the options whose values it maps (nat, dtmfmode, allow...) are not
+    read back. Returns dict(username, host, port, options)."""
+    def pairs(section):
+        return endpoint.get(section) or []
+
+    usernames = [value for section in ('outbound_auth_section_options', 'auth_section_options')
+                 for key, value in pairs(section) if key == 'username']
+    contacts = [value for key, value in pairs('aor_section_options') if key == 'contact']
+    _user, host, port = sip_uri(contacts[0] if contacts else None)
+    options = [[renames[key], value] for section, renames in sorted(CHAN_SIP_RENAMES.items())
+               for key, value in pairs(section) if key in renames]
+    return dict(username=usernames[0] if usernames else None, host=host, port=port, options=options)

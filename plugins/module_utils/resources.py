@@ -86,14 +86,16 @@ TRUNK_ID = Reference('trunk', _trunk_id)
 
 # confd outcall_extension schema: prefixes are matched from the start (marshmallow Regexp), empty refused.
 PREFIX = (re.compile(r'^\+|\+?[0-9#*]+$'), '+ and digits, * or #')
+# A dial pattern is an extension of an outcall context linked with these attributes.
 DIAL_PATTERN_OPTIONS = dict(
-    exten=Option(required=True),
-    context=Option(),
-    caller_id=Option(max_length=80),
-    strip_digits=Option(type='int', minimum=0),
-    prefix=Option(max_length=32, pattern=PREFIX),
-    external_prefix=Option(max_length=64, pattern=PREFIX),
+    exten=Option(required=True, field=True),
+    context=Option(field=True),
+    caller_id=Option(max_length=80, field=True),
+    strip_digits=Option(type='int', minimum=0, field=True),
+    prefix=Option(max_length=32, pattern=PREFIX, field=True),
+    external_prefix=Option(max_length=64, pattern=PREFIX, field=True),
 )
+DIAL_PATTERN = Resource('dial pattern', None, DIAL_PATTERN_OPTIONS)
 OUTCALL = Resource('outcall', '/outcalls', dict(
     name=Option(required=True, max_length=128, field=True),
     state=STATE,
