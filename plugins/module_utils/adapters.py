@@ -316,7 +316,8 @@ class LegacyAdapter(BaseAdapter):
             return dict(trunk=endpoint['name'], state='absent')
         arguments = dict((field, register.get(field)) for field in LEGACY_REGISTER.fields
                          if field not in LEGACY_REGISTER.secret_fields)
-        arguments.update(trunk=endpoint['name'], state='present', transport=transport_protocol(register.get('transport')))
+        arguments.update(trunk=endpoint['name'], state='present',
+                         transport=transport_protocol(register.get('transport')))
         return arguments
 
 

@@ -137,9 +137,9 @@ class Option(object):
         if limit is not None and len(value) > limit:
             raise WazoError('longer than %d characters' % limit, name)
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            raise WazoError('%s is out of range: %s' % (value, 'must be %s or more' % self.minimum if self.maximum is None
-                                                         else 'must be between %s and %s' % (self.minimum, self.maximum)),
-                            name)
+            rule = ('must be %s or more' % self.minimum if self.maximum is None
+                    else 'must be between %s and %s' % (self.minimum, self.maximum))
+            raise WazoError('%s is out of range: %s' % (value, rule), name)
         if self.pattern is not None and value != '' and not self.pattern[0].match(value):
             raise WazoError('%r is not %s' % (value, self.pattern[1]), name)
         if self.unique and len(set(value)) != len(value):

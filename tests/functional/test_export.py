@@ -139,8 +139,7 @@ def server_secrets(sim):
 
 
 def export(ansible, path, names=None, **kwargs):
-    """Run playbooks/export.yml at -vvv into path; checks what every export must be. Returns (file's providers,
-    the module's result)."""
+    """Run playbooks/export.yml at -vvv into path; checks what every export must be. Returns the file's providers."""
     extra_vars = {"export_file": path}
     if names is not None:
         extra_vars["export_names"] = names
@@ -179,7 +178,7 @@ def export(ansible, path, names=None, **kwargs):
     keys, nulls = keys_and_nulls(providers)
     assert not [key for key in keys if key.endswith(".password")], "a password key is exported"
     assert nulls == [], "settings without a value are exported: %s" % nulls
-    return providers, info.result
+    return providers
 
 
 def apply_back(sim, ansible, path):
@@ -207,7 +206,7 @@ def test_export_of_a_hand_made_interconnection_applies_back_unchanged(sim, ansib
     # as a user runs it: a login from the environment, nothing on the command line but the file
     login = {"WAZO_TOKEN": None, "WAZO_API_GENERATION": None, "WAZO_USERNAME": sim.username,
              "WAZO_PASSWORD": sim.password}
-    providers, _ = export(ansible, path, env=login, connection_extra_vars=False)
+    providers = export(ansible, path, env=login, connection_extra_vars=False)
     assert PASSWORD in server_secrets(sim)
     assert normalized(providers, optional_defaults(generation)) == normalized(hand_made_export(generation), {})
     apply_back(sim, ansible, path)
@@ -226,12 +225,12 @@ def test_export_of_a_role_made_interconnection_applies_back_unchanged(sim, ansib
     nowhere = {"WAZO_CONFD_URL": "http://127.0.0.1:9/1.1", "WAZO_AUTH_URL": "http://127.0.0.1:9/0.1",
                "WAZO_TOKEN": None}
     path = str(tmp_path / "exported.yml")
-    providers, _ = export(ansible, path, env=nowhere)
+    providers = export(ansible, path, env=nowhere)
     assert VOIPCO_PASSWORD in server_secrets(sim)
     assert normalized(providers, optional_defaults(generation)) == normalized(without_passwords(described), {})
     apply_back(sim, ansible, path)
 
     # names restricts the export
     only = str(tmp_path / "backupsip.yml")
-    providers, _ = export(ansible, only, names=["backupsip"])
+    providers = export(ansible, only, names=["backupsip"])
     assert normalized(providers, optional_defaults(generation))[0] == [described[1]]

@@ -62,7 +62,8 @@ def test_checks_name_the_option_and_the_reason():
 
 def test_suboptions_are_checked_with_their_path():
     patterns = [dict(exten='_0X.'), dict(exten='_1X.', prefix='00abc')]
-    assert failure(OUTCALL, dict(name='x', extensions=patterns)) == "extensions[1].prefix: '00abc' is not + and digits, * or #"
+    assert failure(OUTCALL, dict(name='x', extensions=patterns)) == \
+        "extensions[1].prefix: '00abc' is not + and digits, * or #"
     assert failure(OUTCALL, dict(name='x', extensions=[dict(exten='_0X.', strip_digits=-2)])).startswith(
         'extensions[0].strip_digits: -2 is out of range')
     OUTCALL.check(dict(name='x', extensions=[dict(exten='_0X.', prefix='')]), never)
