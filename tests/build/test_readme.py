@@ -6,7 +6,11 @@
 * The AWX credential type shown in the README is docs/awx/credential_type.yml (help texts aside).
 * meta/execution-environment.yml gives ansible-builder the requirement files, read the way its introspection
   reads them.
-* Every module has an example task in the README; every relative link of README.md and docs/*.md resolves.
+* Every module has an example task in the README; every relative link of README.md, docs/*.md and the roles'
+  READMEs resolves.
+* Every role has the README that Galaxy shows on its page (Galaxy refuses a collection whose role has none); its
+  variable summary names every variable of the role's argument specs and no other, and its example playbook passes
+  them.
 """
 
 import os
@@ -18,8 +22,10 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
                  if name.endswith(".py") and not name.startswith("_"))
+ROLES = sorted(name for name in os.listdir(os.path.join(ROOT, "roles")) if os.path.isdir(os.path.join(ROOT, "roles", name)))
 DOCUMENTS = ["README.md"] + sorted(os.path.join("docs", name) for name in os.listdir(os.path.join(ROOT, "docs"))
-                                   if name.endswith(".md") and not name.startswith("_"))
+                                   if name.endswith(".md") and not name.startswith("_")) + \
+    [os.path.join("roles", role, "README.md") for role in ROLES]
 
 
 def read(path):
@@ -127,3 +133,34 @@ def test_relative_links_resolve(document):
             if anchor not in headings:
                 broken.append(target)
     assert broken == []
+
+
+def role_options(role):
+    specs = yaml.safe_load(read(os.path.join("roles", role, "meta", "argument_specs.yml")))["argument_specs"]
+    return specs["main"]["options"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_readme_summarises_its_variables(role):
+    """Names are written in full (provider_interconnection_port) or, after one in full, as their suffix (`_port`)."""
+    text = read(os.path.join("roles", role, "README.md"))
+    options = role_options(role)
+    prefix = role + "_"
+    named = set(re.findall(r"\b(%s[a-z0-9_]*[a-z0-9])" % re.escape(prefix), text))
+    named |= {prefix + suffix for suffix in re.findall(r"`_([a-z0-9_]+)`", text)}
+    assert sorted(named - set(options)) == [], "the README names variables the role does not have"
+    assert sorted(set(options) - named) == [], "the README's summary misses variables of the role"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_readme_example_passes_the_argument_specs(role):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+    text = read(os.path.join("roles", role, "README.md"))
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert blocks, "roles/%s/README.md has no example playbook" % role
+    plays = yaml.safe_load(blocks[0])
+    entries = [entry for play in plays for entry in play.get("roles", [])
+               if isinstance(entry, dict) and entry.get("role") == "wazo.confd." + role]
+    assert entries, "the example playbook does not use wazo.confd.%s" % role
+    result = ArgumentSpecValidator(role_options(role)).validate(entries[0]["vars"])
+    assert result.error_messages == []
