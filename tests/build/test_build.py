@@ -105,7 +105,7 @@ def test_tarball_holds_no_development_files(members, directories):  # pylint: di
 
 
 def test_tarball_holds_the_collection(members):  # pylint: disable=redefined-outer-name
-    # docs/ holds the AWX credential type the awx_credential_type playbook loads; the README's quick try runs the
+    # docs/ holds the AWX credential type the README's AWX playbook loads; the README's quick try runs the
     # simulator from the installed collection
     expected = set(REQUIRED) | tracked_files("plugins", "roles", "playbooks", "meta", "changelogs", "docs",
                                              "tests/confd_simulator", "tests/__init__.py")
