@@ -29,7 +29,8 @@ FQCN = "%s.%s" % (GALAXY["namespace"], GALAXY["name"])
 # development files and outputs that must never ship (patterns on the path inside the tarball)
 FORBIDDEN = [
     ".ci", ".ci/*", ".git", ".git/*", ".gitignore", ".venv*", "build", "build/*", "tests/output", "tests/output/*",
-    "Makefile", "requirements-dev*.txt", "requirements-oldest.txt", ".ansible-lint", ".ansible", ".ansible/*",
+    "Makefile", "requirements-dev*.txt", "requirements-oldest.txt", "requirements-importer.txt", ".ansible-lint",
+    ".ansible", ".ansible/*",
     ".cache", ".cache/*", "*__pycache__*", "*.pyc", "*.pytest_cache*", "*.tar.gz",
     "benchmarks", "benchmarks/*", ".benchmarks*", "docs/_readme_sections.md",
 ]
