@@ -217,15 +217,27 @@ class Request:
     def current(self):
         return self.generation == "current"
 
+    def read_body(self):
+        """Flask's ``request.get_json(force=True)`` (CURRENT): no body at all is a 400.
+
+        Resources whose item PUT goes through a confd "middleware" (incalls, extensions, contexts,
+        SIP endpoints, users, voicemails) read the body before they look the item up, so a PUT without a
+        body on an unknown id answers this 400 rather than the 404; call it first there.
+        """
+        if self.body is NO_BODY and self.current:
+            raise bad_request()
+
     def json_object(self):
-        """The body of a POST/PUT that reads one, as marshmallow would see it."""
-        if self.body is NO_BODY:
-            if self.current:
-                raise bad_request()
+        """The body of a POST/PUT that reads one, as confd's schemas see it after ``BaseSchema.ensure_dict``
+        (``data or {}``): no body (LEGACY), null, [], "", 0 and false are ``{}``; any other non-object is
+        marshmallow's ``Invalid input type.``"""
+        self.read_body()
+        body = {} if self.body is NO_BODY else self.body
+        if not body:
             return {}
-        if not isinstance(self.body, dict):
+        if not isinstance(body, dict):
             raise input_error("_schema: ['Invalid input type.']")
-        return self.body
+        return body
 
 
 # --------------------------------------------------------------------------- state
@@ -306,11 +318,25 @@ def _int_param(req, name, default):
     return value, None
 
 
+_BOOLEAN_STRINGS = {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "1",
+                    "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
+_YES_NO = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"}  # not for LEGACY's marshmallow 3.0.0b14
+
+
+def _bool_param(req, name):
+    """xivo's mallow Boolean (marshmallow's truthy/falsy strings), with its dict-shaped message."""
+    raw = req.query.get(name)
+    if raw is None or raw in _BOOLEAN_STRINGS or (req.current and raw in _YES_NO):
+        return None
+    return {"message": "Not a valid boolean.", "constraint_id": "type", "constraint": "boolean"}
+
+
 def list_parameters(req, columns, default_order):
-    """Validate limit/offset/direction/order like confd's ListSchema then xivo-dao's SearchSystem."""
+    """Validate limit/offset/recurse, then direction/order, like confd's ListSchema (fields limit, offset,
+    search, recurse, in that order) then xivo-dao's SearchSystem."""
     limit, limit_error = _int_param(req, "limit", None)
     offset, offset_error = _int_param(req, "offset", 0)
-    errors = [("limit", limit_error), ("offset", offset_error)]
+    errors = [("limit", limit_error), ("offset", offset_error), ("recurse", _bool_param(req, "recurse"))]
     messages = ["Input Error - %s: %r" % (name, error) for name, error in errors if error is not None]
     if messages:
         raise ApiError(400, messages)

@@ -82,6 +82,7 @@ def get_incall(req):
 
 @route("PUT", "/incalls/<int:incall_id>")
 def update_incall(req):
+    req.read_body()  # a middleware resource: the body is read before the lookup
     record = get_record(req, "incalls", req.params["incall_id"], "Incall")
     data = load(_schema(req.generation), req.json_object(), req.generation, partial=True)
     if "destination" in data:
