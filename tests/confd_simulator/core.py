@@ -79,6 +79,33 @@ def unexpected(text):
     return ApiError(500, ["Unexpected error: " + text])
 
 
+INT32 = (-2 ** 31, 2 ** 31 - 1)  # PostgreSQL INTEGER
+INT64 = (-2 ** 63, 2 ** 63 - 1)  # PostgreSQL BIGINT
+
+
+def _integers(value):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _integers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _integers(item)
+
+
+def check_db_integers(data, prefix=""):
+    """What PostgreSQL answers when a validated body writes an integer beyond INTEGER into its column:
+    marshmallow's Integer has no bound, so confd sends it and the INSERT/UPDATE fails (500, nothing
+    written). Call it right before storing, once every 400 check has passed. ``prefix``: how confd's
+    message starts (e.g. SQLAlchemy's autoflush note)."""
+    for number in _integers(data):
+        if not INT32[0] <= number <= INT32[1]:
+            raise unexpected(prefix + "(psycopg2.errors.NumericValueOutOfRange) integer out of range")
+
+
 # Flask's 404 page: Werkzeug >= 2.1 (CURRENT) and the older one (LEGACY).
 HTML_404 = {
     "current": ('<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n'
@@ -348,7 +375,26 @@ def list_parameters(req, columns, default_order):
     order = req.query.get("order") or default_order  # xivo-dao: an empty order means the default one
     if order not in columns:
         raise input_error("order: column '%s' was not found" % order)
+    for number in (limit, offset):  # LIMIT/OFFSET are BIGINT for PostgreSQL: the query fails
+        if number is not None and number > INT64[1]:
+            raise unexpected("(psycopg2.errors.NumericValueOutOfRange) bigint out of range")
     return limit, offset, direction, order
+
+
+def _integer_filter(wanted):
+    """xivo-dao's exact filter on an Integer column: a value int() rejects matches nothing; any other is
+    sent as text that PostgreSQL casts to INTEGER, which fails (500) out of range or with an underscore."""
+    try:
+        number = int(wanted)
+    except ValueError:
+        return None
+    if "_" in wanted:
+        raise unexpected('(psycopg2.errors.InvalidTextRepresentation) invalid input syntax for type integer: "%s"'
+                         % wanted)
+    if not INT32[0] <= number <= INT32[1]:
+        raise unexpected('(psycopg2.errors.NumericValueOutOfRange) value "%s" is out of range for type integer'
+                         % wanted.strip())
+    return number
 
 
 def paginate(req, items, columns, default_order, search_columns=(), int_columns=(), ci_order=(),
@@ -372,11 +418,10 @@ def paginate(req, items, columns, default_order, search_columns=(), int_columns=
         elif name in columns:
             getter = columns[name]
             if name in int_columns:
-                try:
-                    number = int(wanted)
-                except ValueError:  # xivo-dao: a non-integer value for an Integer column matches nothing
+                number = _integer_filter(wanted)
+                if number is None:  # xivo-dao: a non-integer value for an Integer column matches nothing
                     selected = []
-                    break
+                    continue
                 selected = [item for item in selected if getter(item) == number]
             else:
                 selected = [item for item in selected if _exact(getter(item), wanted)]

@@ -3,7 +3,7 @@
 import importlib
 import importlib.util
 
-from ..core import not_found, paginate, route
+from ..core import check_db_integers, not_found, paginate, route
 from ..fields import load
 
 _PACKAGE = __name__.rsplit(".", 1)[0]
@@ -84,7 +84,8 @@ class Collection:
         record = {"tenant_uuid": req.tenant}
         if self.prepare:
             self.prepare(req, record, data, True)
-        key = record.setdefault("id", req.state.next_id(self.table))
+        key = record.setdefault("id", req.state.next_id(self.table))  # the INSERT takes the id, then may fail
+        check_db_integers(data)
         record.update(data)
         req.state.tables[self.table][key] = record
         return 201, self.render(req, record)
@@ -100,6 +101,7 @@ class Collection:
                     schema_check=self.schema_check(req.generation))
         if self.prepare:
             self.prepare(req, record, data, False)
+        check_db_integers(data)
         record.update(data)
         return 204, None
 
