@@ -21,12 +21,13 @@ SEED_TENANT_SLUG = "acme"
 
 
 class ApiError(Exception):
-    """An error answered as a JSON list of strings."""
+    """An error answered as a JSON list of strings (or as ``body``, when given)."""
 
-    def __init__(self, status, messages):
+    def __init__(self, status, messages, body=None):
         super().__init__(status, messages)
         self.status = status
         self.messages = list(messages)
+        self.body = body
 
 
 class HtmlNotFound(Exception):
@@ -96,13 +97,22 @@ def _integers(value):
             yield from _integers(item)
 
 
-def check_db_integers(data, prefix=""):
+def commit_failure():
+    """A database error raised when the request's transaction commits, after confd's handler has returned
+    (outside its error wrapper): Flask's own 500 body."""
+    return ApiError(500, [], body={"message": "Internal Server Error"})
+
+
+def check_db_integers(data, prefix="", at_commit=False):
     """What PostgreSQL answers when a validated body writes an integer beyond INTEGER into its column:
     marshmallow's Integer has no bound, so confd sends it and the INSERT/UPDATE fails (500, nothing
     written). Call it right before storing, once every 400 check has passed. ``prefix``: how confd's
-    message starts (e.g. SQLAlchemy's autoflush note)."""
+    message starts (e.g. SQLAlchemy's autoflush note); ``at_commit``: the UPDATE is only flushed when the
+    transaction commits (commit_failure)."""
     for number in _integers(data):
         if not INT32[0] <= number <= INT32[1]:
+            if at_commit:
+                raise commit_failure()
             raise unexpected(prefix + "(psycopg2.errors.NumericValueOutOfRange) integer out of range")
 
 

@@ -124,8 +124,9 @@ def associate_extension(req):
     data = load(_DIAL_PATTERN, req.json_object(), req.generation, partial=True)
     owner = extension["owner"]
     if owner and owner["type"] == "outcall" and owner["id"] == outcall["id"]:
-        check_db_integers(data)
-        owner.update(data)  # already associated: only the keys sent change
+        # already associated: only the keys sent change, an UPDATE nothing flushes before the commit
+        check_db_integers(data, at_commit=True)
+        owner.update(data)
         return 204, None
     if extension["tenant_uuid"] != outcall["tenant_uuid"]:
         raise resource_error("different tenants")
