@@ -85,14 +85,18 @@ class Setting(object):
     implied   other values that mean the same as not giving it (the value confd gives a new object), which the
               export leaves out like the default
     secret    never read back from the server
+    unanimous read back only when every object it is given to holds the same value (None included): otherwise each
+              keeps its own, which the role leaves alone when the setting is not given (the port and transport of a
+              hand-made registration may differ from its endpoint's)
     """
 
-    def __init__(self, key, targets=(), default=None, implied=(), secret=False):
+    def __init__(self, key, targets=(), default=None, implied=(), secret=False, unanimous=False):
         self.key = key
         self.targets = targets
         self.default = default
         self.implied = implied
         self.secret = secret
+        self.unanimous = unanimous
 
     def default_of(self, entry, parent=None):
         return self.default(entry, parent) if callable(self.default) else self.default
@@ -119,9 +123,11 @@ PROVIDER_SETTINGS = (
             default=lambda provider, parent: provider['name']),
     Setting('host', (Target('sip_endpoints', 'host', unset=(None,)),
                      Target('registrations', 'remote_host', when=_registers))),
+    # Not given, the servers' own defaults apply (SIP's port, found by DNS when the provider publishes it; the
+    # transport of Wazo's templates, udp).
     Setting('port', (Target('sip_endpoints', 'port', unset=(None,), from_module=int),
                      Target('registrations', 'remote_port', when=_registers, unset=(None,), from_module=int)),
-            default=5060),
+            unanimous=True),
     # wazo_register wants auth_password with auth_username: without a password (a provider the server has), the
     # server keeps its credentials and the username is the registered address only (equal on a role-made register).
     Setting('username', (Target('sip_endpoints', 'username'),
@@ -142,7 +148,7 @@ PROVIDER_SETTINGS = (
                           Target('sip_endpoints', 'options:transport', generations=(LEGACY,),
                                  to_module=_protocol_option),
                           Target('registrations', 'transport', when=_registers)),
-            default='udp'),
+            unanimous=True),
     Setting('from_domain', (Target('sip_endpoints', 'options:fromdomain'),)),
     Setting('register', (Target('registrations', 'state', unset=(),
                                 to_module=lambda value: 'present' if value else 'absent',
@@ -329,18 +335,24 @@ def _read_back(settings, arguments_by_task, generation, parent=None):
     """An entry from the arguments of its tasks; defaults and implied values left out, never a secret."""
     entry = {}
     for setting in settings:
+        values = []
         for target in setting.targets:
             if setting.secret or target.from_module is None or (generation and generation not in target.generations):
                 continue
             arguments = arguments_by_task.get(target.task) or {}
+            if target.when is not None and arguments.get('state') == 'absent':
+                continue  # an object the entry does not make (a registration of a provider that does not register)
             if target.option.startswith(SIP_OPTION):
                 value = dict((key, item) for key, item in arguments.get('options') or []).get(
                     target.option[len(SIP_OPTION):])
             else:
                 value = arguments.get(target.option)
-            if _given(value):
-                entry[setting.key] = target.from_module(value)
-                break
+            values.append(target.from_module(value) if _given(value) else None)
+        if setting.unanimous and any(not _same(value, values[0]) for value in values):
+            continue
+        given = [value for value in values if _given(value)]
+        if given:
+            entry[setting.key] = given[0]
     for setting in settings:
         value = entry.get(setting.key)
         if setting.key in entry and (_same(value, setting.default_of(entry, parent))

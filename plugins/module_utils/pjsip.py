@@ -228,6 +228,8 @@ def pjsip_to_chan_sip(endpoint):
                  for key, value in pairs(section) if key == 'username']
     contacts = [value for key, value in pairs('aor_section_options') if key == 'contact']
     _user, host, port = sip_uri(contacts[0] if contacts else None)
+    if port == 5060:
+        port = None  # what chan_sip_to_pjsip writes when no port is given
     options = [[renames[key], value] for section, renames in sorted(CHAN_SIP_RENAMES.items())
                for key, value in pairs(section) if key in renames]
     return dict(username=usernames[0] if usernames else None, host=host, port=port, options=options)

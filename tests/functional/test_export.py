@@ -58,7 +58,8 @@ def role_made_providers(generation):
 
 def hand_made_export(generation):
     """What the export of the hand-made interconnection must be: every setting equal to the role's default left out
-    (port 5060, udp, register, qualify 60, label = name, the tenant's contexts, the outcall's own trunk)."""
+    (register, qualify 60, label = name, the tenant's contexts, the outcall's own trunk), and the port and transport
+    only where the endpoint and the registration hold the same."""
     provider = {
         "name": provider_name(generation), "host": HOST, "username": USERNAME,
         "outcalls": [{"name": OUTCALL, "dial_patterns": [
@@ -67,6 +68,8 @@ def hand_made_export(generation):
     }
     if generation == "current":
         provider["from_domain"] = HOST  # the guide's endpoint section sets from_domain
+    else:
+        provider["transport"] = "udp"  # the guide's legacy endpoint and register both name it
     return [provider]
 
 

@@ -18,13 +18,13 @@ ENTRY = {'name': 'voipco', 'host': 'sip.voipco.example', 'username': '4185550100
 
 
 def test_the_role_chain_from_entries_to_task_arguments():
-    providers = FILTERS['interconnection_providers']([ENTRY], {'port': 5080})
+    providers = FILTERS['interconnection_providers']([ENTRY], {'port': 5080, 'transport': 'tcp'})
     assert FILTERS['interconnection_problems'](providers) == []
     assert FILTERS['interconnection_passwordless'](providers) == ['voipco']
     tasks = FILTERS['interconnection_tasks'](providers, 'current', ['voipco'])
     assert tasks['present']['registrations'] == [{'trunk': 'voipco', 'sip_username': '4185550100',
                                                   'remote_host': 'sip.voipco.example', 'remote_port': 5080,
-                                                  'transport': 'udp', 'state': 'present'}]
+                                                  'transport': 'tcp', 'state': 'present'}]
 
 
 def test_a_new_provider_without_password_is_a_filter_error_naming_it():

@@ -202,7 +202,7 @@ def test_pjsip_to_chan_sip_reads_back_what_is_mapped_one_to_one():
 
 def test_pjsip_to_chan_sip_of_an_ipv6_host_without_username():
     vocabulary = pjsip_to_chan_sip(chan_sip_to_pjsip(host='[2001:db8::5]')[0])
-    assert vocabulary == dict(username=None, host='[2001:db8::5]', port=5060, options=[])
+    assert vocabulary == dict(username=None, host='[2001:db8::5]', port=None, options=[])
 
 
 def test_transport_protocol_is_the_inverse_of_transport_name():

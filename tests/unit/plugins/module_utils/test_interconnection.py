@@ -36,15 +36,15 @@ def arguments(entries, generation, defaults=None, existing=()):
 
 def test_a_present_provider_on_a_legacy_server():
     present = arguments([VOIPCO], 'legacy')['present']
+    # no port or transport given: none is sent, the server's defaults apply
     assert present['sip_endpoints'] == [{
         'name': 'voipco', 'username': '4185550100', 'secret': 'Secret-Pw-1', 'host': 'sip.voipco.example',
-        'port': 5060, 'type': 'peer', 'state': 'present',
-        'options': [['qualify', 'yes'], ['qualifyfreq', '60'], ['transport', 'udp'], ['fromdomain', 'voipco.example']]}]
+        'type': 'peer', 'state': 'present',
+        'options': [['qualify', 'yes'], ['qualifyfreq', '60'], ['fromdomain', 'voipco.example']]}]
     assert present['trunks'] == [{'name': 'voipco', 'state': 'present'}]
     assert present['registrations'] == [{
         'trunk': 'voipco', 'auth_username': '4185550100', 'auth_password': 'Secret-Pw-1',
-        'remote_host': 'sip.voipco.example', 'remote_port': 5060, 'transport': 'udp', 'expiration': 300,
-        'state': 'present'}]
+        'remote_host': 'sip.voipco.example', 'expiration': 300, 'state': 'present'}]
     assert present['outcalls'] == [{
         'name': 'national', 'description': 'North America', 'trunks': ['voipco', 'backupsip'], 'state': 'present',
         'provider': 'voipco',
@@ -60,7 +60,7 @@ def test_a_present_provider_on_a_current_server():
     # no chan_sip type, qualify or transport option: the label and the endpoint's own transport instead
     assert present['sip_endpoints'] == [
         {'name': 'voipco', 'label': 'VoIPCo SIP trunk', 'username': '4185550100', 'secret': 'Secret-Pw-1',
-         'host': 'sip.voipco.example', 'port': 5060, 'transport': 'udp', 'state': 'present',
+         'host': 'sip.voipco.example', 'state': 'present',
          'options': [['qualifyfreq', '60'], ['fromdomain', 'voipco.example']]},
         {'name': 'backupsip', 'label': 'backupsip', 'host': 'trunk.backupsip.example', 'port': 5080,
          'transport': 'tcp', 'state': 'present', 'options': [['qualifyfreq', '0']]}]
@@ -189,8 +189,10 @@ def test_round_trip_of_values_equal_to_the_defaults_or_to_what_the_server_gives_
                  outcalls=[{'name': 'o', 'trunks': ['p'], 'internal_caller_id': False, 'enabled': True, 'state': 'present',
                             'dial_patterns': [{'pattern': '_X.', 'strip_digits': 0}]}])
     lists = arguments([entry], 'current')
+    # port and transport have no default: given, they are read back
     assert providers_from_server(lists['present'], 'current') == [
-        {'name': 'p', 'host': 'h', 'username': 'u', 'outcalls': [{'name': 'o', 'dial_patterns': [{'pattern': '_X.'}]}]}]
+        {'name': 'p', 'host': 'h', 'port': 5060, 'username': 'u', 'transport': 'udp',
+         'outcalls': [{'name': 'o', 'dial_patterns': [{'pattern': '_X.'}]}]}]
 
 
 def test_the_inverse_never_reads_a_password_back():
@@ -204,6 +206,11 @@ def test_the_inverse_reads_the_registration_when_the_endpoint_does_not_tell():
     server = {'sip_endpoints': [{'name': 'p', 'host': 'h', 'options': []}], 'trunks': [{'name': 'p'}],
               'registrations': [{'trunk': 'p', 'state': 'present', 'sip_username': 'reg-user', 'remote_port': 5061,
                                  'transport': 'tcp', 'expiration': 600}]}
+    # port and transport, held differently by the endpoint (none) and the registration, are left out: applied back,
+    # each keeps its own
     assert providers_from_server(server, 'current') == [
-        {'name': 'p', 'host': 'h', 'username': 'reg-user', 'port': 5061, 'transport': 'tcp',
+        {'name': 'p', 'host': 'h', 'username': 'reg-user', 'registration_expiration': 600}]
+    server['sip_endpoints'][0].update(port=5061, transport='tcp')
+    assert providers_from_server(server, 'current') == [
+        {'name': 'p', 'host': 'h', 'port': 5061, 'username': 'reg-user', 'transport': 'tcp',
          'registration_expiration': 600}]
