@@ -67,7 +67,7 @@ REGISTER = Resource('registration', None, dict(
     remote_port=Option(**PORT),
     transport=Option(),
     callback_extension=Option(),
-    expiration=Option(type='int', default=120, minimum=1),
+    expiration=Option(type='int', minimum=1),
     enabled=Option(type='bool'),
 ), required_if=[('state', 'present', ('remote_host',))])
 

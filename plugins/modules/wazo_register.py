@@ -75,8 +75,9 @@ options:
   expiration:
     description:
       - Registration expiration, in seconds.
+      - Not set, current servers get 120 (what Wazo's own migration writes), and a legacy register keeps what it has
+        (a new one has none: Asterisk's default, 120).
     type: int
-    default: 120
   enabled:
     description:
       - Whether the registration is active. Legacy servers only; on current servers V(false) fails (remove the
