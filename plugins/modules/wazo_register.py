@@ -76,7 +76,7 @@ options:
     description:
       - Registration expiration, in seconds.
       - Not set, current servers get 120 (what Wazo's own migration writes), and a legacy register keeps what it has
-        (a new one has none: Asterisk's default, 120).
+        (a new one has none, and Asterisk's default of 120 applies).
     type: int
   enabled:
     description:
