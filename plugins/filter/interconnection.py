@@ -12,7 +12,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.wazo.confd.plugins.module_utils.interconnection import (
-    complete_providers, module_arguments, passwordless_providers, provider_problems,
+    complete_providers, module_arguments, passwordless_providers, provider_problems, scheduled_arguments,
 )
 
 
@@ -35,6 +35,10 @@ def interconnection_tasks(providers, generation, existing=None):
         raise AnsibleFilterError(str(error))
 
 
+def interconnection_scheduled(arguments, plan):
+    return scheduled_arguments(arguments, plan['scheduled'])
+
+
 class FilterModule(object):
 
     def filters(self):
@@ -43,4 +47,5 @@ class FilterModule(object):
             'interconnection_problems': interconnection_problems,
             'interconnection_passwordless': interconnection_passwordless,
             'interconnection_tasks': interconnection_tasks,
+            'interconnection_scheduled': interconnection_scheduled,
         }

@@ -20,6 +20,8 @@ options it sets with a conversion each way. Derived from them:
 ``module_arguments(providers, generation, existing=())``
     the arguments of every module task: ``{'present': {task: [arguments]}, 'absent': {task: [arguments]}}``
     with the tasks sip_endpoints, trunks, registrations, outcalls and incalls
+``scheduled_arguments(arguments, scheduled)``
+    those of the tasks a plan (wazo_interconnection_plan) schedules
 ``providers_from_server(arguments, generation)``
     the inverse, for the export: entries (no password, defaults and implied values left out) from the
     ``present`` arguments that would make what a server has (wazo_interconnection_info reads them)
@@ -329,6 +331,14 @@ def module_arguments(providers, generation, existing=()):
                 lists['absent' if removed else 'present'][task].append(arguments)
     return lists
 
+
+
+def scheduled_arguments(arguments, scheduled):
+    """The module arguments (module_arguments) of the tasks a plan schedules: scheduled is {state: {task: [indexes]}}
+    (wazo_interconnection_plan's ``scheduled``)."""
+    return dict((state, dict((task, [tasks[task][index] for index in (scheduled.get(state) or {}).get(task) or []])
+                             for task in TASKS))
+                for state, tasks in arguments.items())
 
 # ---- inverse: entries from the server ------------------------------------------------------------
 def _read_back(settings, arguments_by_task, generation, parent=None):

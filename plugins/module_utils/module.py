@@ -26,9 +26,57 @@ from ansible_collections.wazo.confd.plugins.module_utils.secrets import MASK, se
 from ansible_collections.wazo.confd.plugins.module_utils.spec import WazoError
 
 
-class WazoModule(LookupsMixin, EngineMixin, AnsibleModule):
+class TaskMixin(LookupsMixin, EngineMixin):
+    """What a task holds besides its options: what it is doing, its diff, its adapter, and its uniform result.
+
+    Shared by WazoModule and by the plan's check-mode tasks (plan.PlannedTask), which run the same functions
+    (tasks.py). A class using it has ``params``, ``check_mode``, ``client``, ``warn()`` and ``exit_json()``.
+    """
+
+    def start_task(self):
+        self._before = {}
+        self._after = {}
+        self._doing = None
+        # (item path, request count, object) of the last object read back after its update: exit_resource does
+        # not read it again when no request was sent since.
+        self._read_back = None
+        self.changed = False
+
+    @property
+    def adapter(self):
+        """The adapter of the server's generation (adapters.py), one per task."""
+        return self.cached(('adapter',), lambda: adapter_for(self))
+
+    def doing(self, description):
+        """Say what the task is doing, for the message of a failure that happens next."""
+        self._doing = description
+
+    # ---- result ----------------------------------------------------------------------------------
+    def exit_resource(self, key, resource, obj, refresh=False, **extra):
+        """Exit with the uniform result. refresh re-reads obj when something was written, unless it was read
+        back after the last request already (an update with nothing sent after it)."""
+        if refresh and obj is not None and self.changed and not self.check_mode and obj.get(resource.id_field):
+            path = resource.item_path(obj[resource.id_field])
+            if self._read_back is not None and self._read_back[:2] == (path, self._client.request_count):
+                obj = self._read_back[2]
+            else:
+                self.doing('reading %s back' % resource.kind)
+                try:
+                    obj = self.client.get(path)
+                except ConfdError as error:
+                    self.fail_json(msg='Failed reading %s back: %s' % (resource.kind, error.describe()),
+                                   changed=True)
+        result = dict(changed=self.changed, diff=dict(before=self._before, after=self._after))
+        result[key] = resource.mask(obj)
+        result[resource.id_field] = (obj or {}).get(resource.id_field)
+        result['api_requests'] = self._client.request_count if self._client else 0
+        result.update(extra)
+        self.exit_json(**result)
+
+
+class WazoModule(TaskMixin, AnsibleModule):
     """AnsibleModule with the connection options, the checks of a declaration, a lazy client, the task's lookups
-    (lookups.py) and the resource engine (engine.py)."""
+    (lookups.py), the resource engine (engine.py) and the uniform result (TaskMixin)."""
 
     # Class-level so that fail_json and warn work while AnsibleModule.__init__ validates the arguments.
     _client = None
@@ -48,20 +96,9 @@ class WazoModule(LookupsMixin, EngineMixin, AnsibleModule):
         self.no_log_values.update(secret_option_values(self.params))
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        self._before = {}
-        self._after = {}
-        self._doing = None
-        # (item path, request count, object) of the last object read back after its update: exit_resource does
-        # not read it again when no request was sent since.
-        self._read_back = None
-        self.changed = False
+        self.start_task()
 
     # ---- client and lifecycle --------------------------------------------------------------------
-    @property
-    def adapter(self):
-        """The adapter of the server's generation (adapters.py), one per task."""
-        return self.cached(('adapter',), lambda: adapter_for(self))
-
     @property
     def client(self):
         if self._client is None:
@@ -110,29 +147,3 @@ class WazoModule(LookupsMixin, EngineMixin, AnsibleModule):
                                       'it finds what was created instead of creating it twice')
             self.fail_json(msg=doing + error.describe(), changed=self.changed, method=error.method,
                            path=error.path, status=error.status, messages=error.messages)
-
-    def doing(self, description):
-        """Say what the task is doing, for the message of a failure that happens next."""
-        self._doing = description
-
-    # ---- result ----------------------------------------------------------------------------------
-    def exit_resource(self, key, resource, obj, refresh=False, **extra):
-        """Exit with the uniform result. refresh re-reads obj when something was written, unless it was read
-        back after the last request already (an update with nothing sent after it)."""
-        if refresh and obj is not None and self.changed and not self.check_mode and obj.get(resource.id_field):
-            path = resource.item_path(obj[resource.id_field])
-            if self._read_back is not None and self._read_back[:2] == (path, self._client.request_count):
-                obj = self._read_back[2]
-            else:
-                self.doing('reading %s back' % resource.kind)
-                try:
-                    obj = self.client.get(path)
-                except ConfdError as error:
-                    self.fail_json(msg='Failed reading %s back: %s' % (resource.kind, error.describe()),
-                                   changed=True)
-        result = dict(changed=self.changed, diff=dict(before=self._before, after=self._after))
-        result[key] = resource.mask(obj)
-        result[resource.id_field] = (obj or {}).get(resource.id_field)
-        result['api_requests'] = self._client.request_count if self._client else 0
-        result.update(extra)
-        self.exit_json(**result)

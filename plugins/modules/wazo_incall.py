@@ -274,41 +274,9 @@ api_requests:
   type: int
 '''
 
-from ansible_collections.wazo.confd.plugins.module_utils.destinations import check_destination
-from ansible_collections.wazo.confd.plugins.module_utils.extensions import (
-    OwnedExtensions, check_incall_range, owner_of, stated_extension,
-)
 from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
 from ansible_collections.wazo.confd.plugins.module_utils.resources import INCALL
-
-
-def ensure_incall(module):
-    params = module.params
-    did = stated_extension(module, params['exten'], params['context'], 'incall')
-    incall = module.adapter.find_incall(did['exten'], did['context'])
-    owned = [item for item in (incall or {}).get('extensions') or []
-             if (item['exten'], item['context']) == (did['exten'], did['context'])]
-    extension = OwnedExtensions(module, 'incall', diff_key='extension')
-    label = '%(exten)s@%(context)s' % did
-    if params['state'] == 'absent':
-        if incall is None:
-            leftover = module.find_extension(did['exten'], did['context'])
-            owned = [leftover] if leftover and owner_of(leftover) is None else []
-        # Deleting the incall releases its extension; dissociating first would, on legacy servers, leave the DID
-        # stuck to the incall row (no other incall could take it).
-        module.delete(INCALL, incall, label=label)
-        extension.remove_all(None, owned, dissociate=False)
-        return module.exit_resource('incall', INCALL, None)
-    check_incall_range(module.find_context(params['context'], 'incall', 'context'), did['exten'], 'exten')
-    check_destination(params['destination'], 'destination')
-    module.adapter.check_destination(params['destination'], 'destination')
-    plan = module.plan(INCALL, incall, INCALL.desired(params), label=label)
-    extension.plan([did], owned, lambda index: 'exten')
-    extension.create_missing()
-    module.apply(plan)
-    linked = module.bind(plan, lambda incall_id: extension.apply(INCALL.item_path(incall_id)))
-    # apply() re-reads an updated incall itself: read it again only when its extension changed after that
-    return module.exit_resource('incall', INCALL, plan.result, refresh=linked)
+from ansible_collections.wazo.confd.plugins.module_utils.tasks import ensure_incall
 
 
 def main():

@@ -172,43 +172,9 @@ api_requests:
   type: int
 '''
 
-from ansible_collections.wazo.confd.plugins.module_utils.extensions import OwnedExtensions
 from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
-from ansible_collections.wazo.confd.plugins.module_utils.resources import OUTCALL, TRUNK_ID
-
-PATTERN_ATTRIBUTES = ('caller_id', 'strip_digits', 'prefix', 'external_prefix')
-
-
-def ensure_outcall(module):
-    params, name = module.params, module.params['name']
-
-    def lookup():
-        return module.find_one('/outcalls', {'name': name}, match=lambda item: item.get('name') == name,
-                               kind='outcall', label=name)
-
-    outcall = lookup()
-    patterns = OwnedExtensions(module, 'outcall', PATTERN_ATTRIBUTES, clear_values={'strip_digits': 0})
-    if params['state'] == 'absent':
-        if outcall is not None:
-            patterns.remove_all(OUTCALL.item_path(outcall['id']), outcall.get('extensions'))
-        module.delete(OUTCALL, outcall, label=name)
-        return module.exit_resource('outcall', OUTCALL, None)
-    if params['extensions'] is not None:
-        patterns.plan_stated(params['extensions'], 'outcall', (outcall or {}).get('extensions'), 'extensions')
-    current_trunks = (outcall or {}).get('trunks') or []
-    current_names = [(trunk.get('endpoint_sip') or {}).get('name') for trunk in current_trunks]
-    trunk_ids = None
-    if params['trunks'] is not None and params['trunks'] != current_names:
-        trunk_ids = [module.resolve('trunks', TRUNK_ID, trunk) for trunk in params['trunks']]
-    plan = module.plan(OUTCALL, outcall, OUTCALL.desired(params), label=name, lookup=lookup)
-    patterns.create_missing()
-    outcall = module.apply(plan)
-    linked = trunk_ids is not None and module.set_ordered(
-        OUTCALL.item_path(plan.id) + '/trunks', 'trunks', trunk_ids, [trunk['id'] for trunk in current_trunks],
-        diff_key='trunks', before=current_names, after=params['trunks'])
-    linked = patterns.apply(OUTCALL.item_path(plan.id)) or linked
-    # apply() re-reads an updated outcall itself: read it again only when its links changed after that
-    return module.exit_resource('outcall', OUTCALL, outcall, refresh=linked)
+from ansible_collections.wazo.confd.plugins.module_utils.resources import OUTCALL
+from ansible_collections.wazo.confd.plugins.module_utils.tasks import ensure_outcall
 
 
 def main():

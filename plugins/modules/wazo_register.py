@@ -132,11 +132,7 @@ api_requests:
 
 from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
 from ansible_collections.wazo.confd.plugins.module_utils.resources import REGISTER
-
-
-def ensure_register(module):
-    resource, registration = module.adapter.ensure_registration(module.params)
-    return module.exit_resource('register', resource, registration)
+from ansible_collections.wazo.confd.plugins.module_utils.tasks import ensure_register
 
 
 def main():

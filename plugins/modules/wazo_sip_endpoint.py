@@ -176,17 +176,7 @@ api_requests:
 
 from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
 from ansible_collections.wazo.confd.plugins.module_utils.resources import SIP_ENDPOINT
-
-
-def ensure_sip_endpoint(module):
-    adapter, name = module.adapter, module.params['name']
-    current = adapter.find_sip_endpoint(name)
-    if module.params['state'] == 'absent':
-        module.delete(adapter.sip_endpoint, current, label=name)
-        return module.exit_resource('sip_endpoint', adapter.sip_endpoint, None)
-    endpoint = module.ensure(adapter.sip_endpoint, current, adapter.sip_endpoint_desired(module.params, current),
-                             label=name, lookup=lambda: adapter.find_sip_endpoint(name, refresh=True))
-    return module.exit_resource('sip_endpoint', adapter.sip_endpoint, endpoint)
+from ansible_collections.wazo.confd.plugins.module_utils.tasks import ensure_sip_endpoint
 
 
 def main():

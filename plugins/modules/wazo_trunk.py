@@ -95,20 +95,7 @@ api_requests:
 
 from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
 from ansible_collections.wazo.confd.plugins.module_utils.resources import TRUNK
-
-
-def ensure_trunk(module):
-    adapter, name = module.adapter, module.params['name']
-    trunk = adapter.find_trunk(name)
-    if module.params['state'] == 'absent':
-        module.delete(TRUNK, trunk, label=name)
-        return module.exit_resource('trunk', TRUNK, None)
-    endpoint = None if trunk else adapter.endpoint_for_new_trunk(name)
-    plan = module.plan(TRUNK, trunk, adapter.trunk_desired(module.params, trunk), label=name)
-    module.apply(plan)
-    linked = endpoint is not None and module.bind(plan, lambda trunk_id: module.link(
-        adapter.trunk_endpoint_path(trunk_id, endpoint), linked=False, diff_key='endpoint_sip', after=name))
-    return module.exit_resource('trunk', TRUNK, plan.result, refresh=linked)
+from ansible_collections.wazo.confd.plugins.module_utils.tasks import ensure_trunk
 
 
 def main():
