@@ -38,6 +38,10 @@ ACTIONS = ('create', 'update', 'delete', 'unchanged', 'unsure')
 # generations): a read of one item is answered from the list.
 LISTED_WHOLE = ('/trunks', '/endpoints/sip', '/registers/sip', '/incalls', '/outcalls', '/users', '/contexts',
                 '/extensions')
+# What confd deletes with an object, which the snapshot forgets with it: (field linking it, collection of the linked
+# object); a deleted trunk's SIP endpoint and legacy register go with it, and the outcalls lose it.
+CASCADES = {'/trunks': (('endpoint_sip', '/endpoints/sip'), ('register_sip', '/registers/sip'))}
+USED_BY = {'/trunks': (('/outcalls', 'trunks'),)}
 # What AnsibleModule takes besides the argument spec that ArgumentSpecValidator takes too.
 VALIDATOR_KWARGS = ('mutually_exclusive', 'required_together', 'required_one_of', 'required_if', 'required_by')
 # The order of the role: removals first (routes before what they use), then what is present.
@@ -79,6 +83,19 @@ class SnapshotClient(object):
                 return item
         raise Unsure('GET %s: not in the list of %s' % (path, collection))
 
+    def forget(self, path, obj):
+        """A task deleted obj of the collection path (in check mode): later tasks see it gone, with what confd
+        deletes with it, as they would in a real run."""
+        key = lambda item: (item.get('id'), item.get('uuid'))  # noqa: E731
+        if path in self.lists:
+            self.lists[path] = [item for item in self.lists[path] if key(item) != key(obj)]
+        for field, collection in CASCADES.get(path, ()):
+            if obj.get(field):
+                self.forget(collection, obj[field])
+        for collection, field in USED_BY.get(path, ()):
+            for item in self.lists.get(collection, ()):
+                item[field] = [link for link in item.get(field) or [] if key(link) != key(obj)]
+
     def _write(self, method, path):
         raise Unsure('%s %s in check mode' % (method, path))
 
@@ -113,6 +130,12 @@ class PlannedTask(TaskMixin):
 
     def warn(self, warning):
         self.warnings.append(str(warning))
+
+    def delete(self, resource, current, label=None, diff_key=None):
+        deleted = super(PlannedTask, self).delete(resource, current, label, diff_key)
+        if deleted:
+            self.client.forget(resource.path, current)
+        return deleted
 
     def exit_json(self, **result):
         raise Predicted(result)
