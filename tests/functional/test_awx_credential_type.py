@@ -19,15 +19,9 @@ import sys
 
 import pytest
 import yaml
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from awx_credential import CREDENTIAL_TYPE, FIELDS, INJECTED_ENV, ROOT, render
 from tests.sim_fixture import PASSWORD, TOKEN, USERNAME
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-with open(os.path.join(ROOT, "docs", "awx", "credential_type.yml"), encoding="utf-8") as _handle:
-    CREDENTIAL_TYPE = yaml.safe_load(_handle)
-FIELDS = {field["id"]: field for field in CREDENTIAL_TYPE["inputs"]["fields"]}
-INJECTED_ENV = CREDENTIAL_TYPE["injectors"]["env"]
 
 # The tasks use no connection option: everything comes from the injected environment.
 TASKS = [
@@ -62,28 +56,6 @@ def connection_spec(collections_path):
 
 def env_name(option):
     return option.upper() if option.startswith("wazo_") else "WAZO_" + option.upper()
-
-
-def render(inputs, private_dir):
-    """The environment the controller gives a job for a credential with these inputs (AWX's
-    CredentialType.inject_credential: inputs left empty are undefined, booleans default to False)."""
-    namespace = {key: value for key, value in inputs.items() if value not in (None, "")}
-    for field in FIELDS.values():
-        if field["type"] == "boolean":
-            namespace.setdefault(field["id"], False)
-
-    class Tower:  # pylint: disable=too-few-public-methods
-        pass
-
-    namespace["tower"] = Tower()
-    sandbox = ImmutableSandboxedEnvironment()
-    for label, template in CREDENTIAL_TYPE["injectors"].get("file", {}).items():
-        path = os.path.join(str(private_dir), "credential-file-%s" % label.replace(".", "-"))
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(sandbox.from_string(template).render(**namespace))
-        assert "." not in label, "one file template only: the env injectors use tower.filename"
-        namespace["tower"].filename = path
-    return {name: sandbox.from_string(template).render(**namespace) for name, template in INJECTED_ENV.items()}
 
 
 def play(tasks):
