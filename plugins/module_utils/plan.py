@@ -48,6 +48,10 @@ VALIDATOR_KWARGS = ('mutually_exclusive', 'required_together', 'required_one_of'
 RUN_ORDER = (('absent', tuple(reversed(TASK_ORDER))), ('present', TASK_ORDER))
 
 
+def _identity(obj):
+    return obj.get('id'), obj.get('uuid')
+
+
 class Unsure(Exception):
     """The snapshot cannot answer a request as the server would."""
 
@@ -86,15 +90,14 @@ class SnapshotClient(object):
     def forget(self, path, obj):
         """A task deleted obj of the collection path (in check mode): later tasks see it gone, with what confd
         deletes with it, as they would in a real run."""
-        key = lambda item: (item.get('id'), item.get('uuid'))  # noqa: E731
         if path in self.lists:
-            self.lists[path] = [item for item in self.lists[path] if key(item) != key(obj)]
+            self.lists[path] = [item for item in self.lists[path] if _identity(item) != _identity(obj)]
         for field, collection in CASCADES.get(path, ()):
             if obj.get(field):
                 self.forget(collection, obj[field])
         for collection, field in USED_BY.get(path, ()):
             for item in self.lists.get(collection, ()):
-                item[field] = [link for link in item.get(field) or [] if key(link) != key(obj)]
+                item[field] = [link for link in item.get(field) or [] if _identity(link) != _identity(obj)]
 
     def _write(self, method, path):
         raise Unsure('%s %s in check mode' % (method, path))
@@ -144,7 +147,7 @@ class PlannedTask(TaskMixin):
         raise Unsure(msg)
 
 
-def _validated(task, arguments):
+def module_params(task, arguments):
     """The module's parameters from its arguments, as AnsibleModule would make them (defaults, checks)."""
     resource = task.resource
     kwargs = dict((key, value) for key, value in resource.module_kwargs.items() if key in VALIDATOR_KWARGS)
@@ -177,7 +180,7 @@ def plan_entry(snapshot, name, state, index, arguments):
                  reason=None, warnings=[])
     planned = None
     try:
-        params = _validated(task, arguments)
+        params = module_params(task, arguments)
         planned = PlannedTask(snapshot, params)
         task.resource.check(params, lambda: snapshot.generation)
         task.ensure(planned)

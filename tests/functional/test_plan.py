@@ -89,7 +89,7 @@ class Session:
                 for index, arguments in enumerate(tasks[state][name]):
                     task = self.plan.TASKS[name]
                     try:
-                        params = self.plan._validated(task, arguments)  # pylint: disable=protected-access
+                        params = self.plan.module_params(task, arguments)
                         task.resource.check(params, lambda: self.sim.generation)
                         task.ensure(self.applied_task(client, params))
                     except self.plan.Predicted as outcome:
