@@ -119,28 +119,30 @@ def test_role_check_mode_on_a_new_provider_shows_every_resource(sim, ansible, ge
     assert sim.readonly_status()["refused"] == 0 and sim.writes() == []
     sim.readonly(False)
 
-    assert not [task.name for task in checked.tasks if "Plan what follows" in task.name]
-    for module in MODULES:
-        assert by_action(checked, module).changed, module
-    # the trunk, outcall and incall tasks show their diffs themselves
-    [trunk] = item_diffs(by_action(checked, "wazo_trunk"))
-    assert trunk["after"]["endpoint_sip"] == NAME and trunk["after"]["context"] == context_name(sim, "incall")
-    [outcall] = item_diffs(by_action(checked, "wazo_outcall"))
-    assert outcall["after"]["trunks"] == [NAME]
-    assert [pattern["exten"] for pattern in outcall["after"]["extensions"]] == ["_NXXNXXXXXX", "911"]
-    [incall] = item_diffs(by_action(checked, "wazo_incall"))
-    assert incall["after"]["destination"]["type"] == "user" and DID in json.dumps(incall["after"])
-    # the endpoint and registration tasks carry the password (no_log): the role shows their diffs itself
-    shown = [task.msg for task in checked.tasks if task.name.split(" : ")[-1].startswith("Show the changes")]
-    endpoint_diffs = [changes[NAME] for changes in shown if isinstance(changes, dict) and NAME in changes
-                      and changes[NAME].get("after", {}).get("name") == NAME]
-    assert endpoint_diffs, shown
-    register_diffs = [changes[NAME] for changes in shown if isinstance(changes, dict) and NAME in changes
-                      and registration_shown(changes[NAME].get("after", {}), generation)]
-    assert register_diffs, shown
+    # the plan stands for the module tasks (none of them runs in check mode): its entries and its diff show every
+    # resource the real run makes
+    plan = [task for task in checked.tasks if task.action == "wazo.confd.wazo_interconnection_plan"][0]
+    assert plan.changed
+    assert [(entry["module"], entry["action"]) for entry in plan.result["plan"]] == [
+        (module, "create") for module in MODULES]
+    assert not [task for task in checked.tasks if task.action in ["wazo.confd." + module for module in MODULES]]
+    after = plan.result["diff"]["after"]
+    trunk = after["wazo_trunk %s" % NAME]
+    assert trunk["endpoint_sip"] == NAME and trunk["context"] == context_name(sim, "incall")
+    [outcall] = [diff for key, diff in after.items() if key.startswith("wazo_outcall ")]
+    assert outcall["trunks"] == [NAME]
+    assert [pattern["exten"] for pattern in outcall["extensions"]] == ["_NXXNXXXXXX", "911"]
+    incall = after["wazo_incall %s" % DID]
+    assert incall["destination"]["type"] == "user"
+    assert after["wazo_sip_endpoint %s" % NAME]["name"] == NAME
+    assert registration_shown(after["wazo_register %s" % NAME], generation)
+    # the plan's warnings say which parents it assumed created by the earlier tasks, as the modules' check runs do
+    assert {entry["module"] for entry in plan.result["plan"]
+            if [warning for warning in entry["warnings"] if "assumed" in warning]} == set(ASSUMED_PARENT)
     for text in ("_NXXNXXXXXX", DID, HOST, '"endpoint_sip": "%s"' % NAME):
         assert text in checked.stdout, "%r is not in the output of the check run" % text
     assert PASSWORD not in checked.stdout + checked.stderr
+    assert PASSWORD not in json.dumps(plan.result)
 
     real = ansible.run_playbook(play, diff=True)
     assert real.rc == 0, failures(real)
