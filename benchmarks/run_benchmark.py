@@ -274,7 +274,7 @@ def goals(all_results):
 
 
 ROWS = (
-    ("floor", "floor: ping, as many module runs as the role"),
+    ("floor", "floor: ping, as many module runs as the role without plan"),
     ("plan first", "**role, first run**"),
     ("plan no-op", "**role, no-op run**"),
     ("plan change", "**role, one change**"),
