@@ -47,7 +47,8 @@ help:
 	@echo "make test            every check, each timed, with a summary: $(TEST_PARTS)"
 	@echo "make demo            run the demo against the confd simulator (scripts/demo.sh)"
 	@echo "make benchmark       time the role against a floor and the hand-written uri recipe (not part of test;"
-	@echo "                     BENCHMARK_SIZES=1,10 for a quick run); writes docs/performance.md"
+	@echo "                     BENCHMARK_SIZES=1,10 for a quick run, BENCHMARK_EXTRAS=1,10,100 for the parallel"
+	@echo "                     playbook and the uri recipe at 100 too); writes docs/performance.md"
 	@echo "make fault-matrix    the whole fault matrix, both API generations (not part of test; test runs current)"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make lint            ansible-lint, production profile (.ansible-lint)"
@@ -148,8 +149,10 @@ demo: venv
 
 # Not part of `make test`: tens of minutes for the default sizes (benchmarks/run_benchmark.py --help).
 BENCHMARK_SIZES ?= 1,10,100
+# sizes at which the parallel playbook and the uri recipe also run (at 100 they would double the time)
+BENCHMARK_EXTRAS ?= 1,10
 benchmark: venv
-	$(PYTHON) benchmarks/run_benchmark.py --sizes $(BENCHMARK_SIZES)
+	$(PYTHON) benchmarks/run_benchmark.py --sizes $(BENCHMARK_SIZES) --extras '$(BENCHMARK_EXTRAS)'
 
 # not part of make test (too long for it): the whole fault matrix, both generations (docs/reliability.md)
 fault-matrix: venv

@@ -4,13 +4,23 @@ For N providers (each with a registration, one outcall with two dial patterns an
 the same ansible-playbook, in the same invocation, on a simulator it starts on a free loopback port:
 
   floor        benchmarks/floor.yml: as many runs of ansible.builtin.ping as the role runs modules
-  role         benchmarks/role.yml: the role provider_interconnection, first run then no-op run
+  role         benchmarks/role.yml: the role provider_interconnection, twice: with its plan (the default) and
+               without it (provider_interconnection_plan: false, every module task runs: "today"); each time on a
+               fresh tenant a first run, then the same run again (no-op), then a run where the first dial pattern
+               of the last provider's outcall has another prefix (one change)
   parallel     playbooks/interconnect_parallel.yml: one in-memory host per provider, --forks F, first and no-op
   uri recipe   benchmarks/uri_recipe.yml: the hand-written ansible.builtin.uri recipe (first run only)
 
-and prints, for each, the wall time, the CPU time of ansible-playbook and everything it started, the HTTP
-requests and writes the simulator logged, and the ratios ours / floor and ours / uri recipe. With --output
-(default docs/performance.md) the table, the machine and the method replace the generated part of that file.
+The parallel playbook and the uri recipe run only at the sizes given by --extras (default 1,10: at 100
+providers they would about double the time of the whole benchmark).
+
+It prints, for each run, the wall time, the CPU time of ansible-playbook and everything it started, the HTTP
+requests and writes the simulator logged; then a table of the role with its plan beside the role without it
+(ratios plan / today), and a table of every run against the floor and the uri recipe. With --output (default
+docs/performance.md) the tables, the machine and the method replace the generated part of that file.
+
+If a run fails (or writes where it should not, or changes nothing where it should), the script prints the tail
+of its output and stderr, writes nothing and exits with status 1.
 
     .venv/bin/python benchmarks/run_benchmark.py                 # sizes 1,10,100
     .venv/bin/python benchmarks/run_benchmark.py --sizes 1,10    # quicker
@@ -31,7 +41,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from tests.sim_fixture import Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from tests.sim_fixture import Simulator, SimulatorError  # noqa: E402  pylint: disable=wrong-import-position
 
 BENCH = os.path.join(ROOT, "benchmarks")
 PLAYBOOKS = {
@@ -43,25 +53,36 @@ PLAYBOOKS = {
 BEGIN = "<!-- benchmark:begin (written by benchmarks/run_benchmark.py; edit outside these markers) -->"
 END = "<!-- benchmark:end -->"
 PROVIDER_PASSWORD = "Bench-Provider-Secret-1"
+# the role with its plan (the default) and without it, as it ran before the plan ("today")
+MODES = (("plan", {}), ("today", {"provider_interconnection_plan": False}))
 RECAP = re.compile(r"^\S+\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
-def providers(count):
-    """count providers: registration, one outcall with two dial patterns, two incalls to a user."""
+def providers(count, changed=False):
+    """count providers: registration, one outcall with two dial patterns, two incalls to a user.
+
+    changed: the last provider's outcall has another prefix on its first dial pattern (one route of one
+    provider changed, everything else as before).
+    """
     result = []
     for index in range(count):
+        prefix = "0" if changed and index == count - 1 else "1"
         result.append({
             "name": "bench-%03d" % index,
             "host": "sip%03d.bench.example" % index,
             "username": "41855%05d" % index,
             "password": PROVIDER_PASSWORD,
             "outcalls": [{"name": "bench-%03d-out" % index,
-                          "dial_patterns": [{"pattern": "_9%03dNXXXXXX" % index, "prefix": "1"},
+                          "dial_patterns": [{"pattern": "_9%03dNXXXXXX" % index, "prefix": prefix},
                                             {"pattern": "_8%03dNXXXXXX" % index}]}],
             "incalls": [{"did": str(5550000 + 2 * index + did), "destination": {"type": "user", "user": "Alice Smoke"}}
                         for did in (0, 1)],
         })
     return result
+
+
+class RunFailed(Exception):
+    """A run failed or did not do what its row claims; the message says which and shows its output's tail."""
 
 
 class Bench:
@@ -77,10 +98,16 @@ class Bench:
         self.inventory = os.path.join(self.work, "inventory.ini")
         with open(self.inventory, "w", encoding="utf-8") as handle:
             handle.write("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-        self.sim = Simulator(args.generation).start()
+        self.sim = None
+        try:
+            self.sim = Simulator(args.generation).start()
+        except Exception:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise
 
     def close(self):
-        self.sim.stop()
+        if self.sim is not None:
+            self.sim.stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
     def environment(self):
@@ -100,14 +127,23 @@ class Bench:
         })
         return environment
 
-    def run(self, kind, size, label):
-        """One ansible-playbook run; returns its measures."""
-        variables = os.path.join(self.work, "providers-%d.json" % size)
-        if not os.path.exists(variables):
-            with open(variables, "w", encoding="utf-8") as handle:
-                json.dump({"provider_interconnection_providers": providers(size),
-                           "wazo_confd_url": self.sim.confd_url, "wazo_auth_url": self.sim.auth_url,
-                           "wazo_username": self.sim.username, "wazo_password": self.sim.password}, handle)
+    def variables(self, size, changed=False, extra=None):
+        """The extra-vars file of a run: the providers, the connection, and the mode's role variables."""
+        name = "providers-%d%s%s.json" % (size, "-changed" if changed else "",
+                                          "".join("-%s=%s" % item for item in sorted((extra or {}).items())))
+        path = os.path.join(self.work, name)
+        if not os.path.exists(path):
+            content = {"provider_interconnection_providers": providers(size, changed),
+                       "wazo_confd_url": self.sim.confd_url, "wazo_auth_url": self.sim.auth_url,
+                       "wazo_username": self.sim.username, "wazo_password": self.sim.password}
+            content.update(extra or {})
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump(content, handle)
+        return path
+
+    def run(self, kind, size, label, changed=False, extra=None):
+        """One ansible-playbook run; returns its measures, raises RunFailed if it fails."""
+        variables = self.variables(size, changed, extra)
         command = [os.path.join(self.bin, "ansible-playbook"), "-i", self.inventory]
         if kind == "parallel":
             # its providers come from a vars file: as an extra var, the list would override each host's own provider
@@ -118,13 +154,17 @@ class Bench:
         self.sim.clear_requests()
         before = os.times()
         start = time.monotonic()
-        completed = subprocess.run(command, cwd=self.work, env=self.environment(), stdin=subprocess.DEVNULL,
-                                   capture_output=True, text=True, check=False)
+        try:
+            completed = subprocess.run(command, cwd=self.work, env=self.environment(), stdin=subprocess.DEVNULL,
+                                       capture_output=True, text=True, check=False, timeout=self.args.timeout)
+        except subprocess.TimeoutExpired as error:
+            raise RunFailed(failure("%s (%d providers) did not finish within %d s" % (label, size, self.args.timeout),
+                                    error.stdout, error.stderr)) from None
         wall = time.monotonic() - start
         after = os.times()
         if completed.returncode != 0:
-            raise SystemExit("%s (%d providers) failed with rc=%d:\n%s\n%s" % (
-                label, size, completed.returncode, completed.stdout[-6000:], completed.stderr[-3000:]))
+            raise RunFailed(failure("%s (%d providers) failed with rc=%d" % (label, size, completed.returncode),
+                                    completed.stdout, completed.stderr))
         log = self.sim.requests()
         recap = RECAP.findall(completed.stdout)
         measure = {
@@ -132,50 +172,129 @@ class Bench:
             "cpu": (after.children_user - before.children_user) + (after.children_system - before.children_system),
             "requests": len(log),
             "writes": sum(1 for entry in log if entry["method"] != "GET" and entry["path"].startswith("/1.1")),
-            "changed": sum(int(changed) for _ok, changed, _unreachable, _failed in recap),
+            "changed": sum(int(count) for _ok, count, _unreachable, _failed in recap),
+            "stdout": completed.stdout, "stderr": completed.stderr,
         }
-        print("  %-24s %4d providers  %7.1f s wall  %7.1f s cpu  %5d requests  %5d writes  changed=%d" % (
+        print("  %-32s %4d providers  %7.1f s wall  %7.1f s cpu  %5d requests  %5d writes  changed=%d" % (
             label, size, measure["wall"], measure["cpu"], measure["requests"], measure["writes"],
             measure["changed"]), flush=True)
         return measure
 
-    def size(self, size):
+    def size(self, size, extras):
         results = {}
         self.sim.reset()
         results["floor"] = self.run("floor", size, "floor (ping)")
-        results["role first"] = self.run("role", size, "role, first run")
-        results["role no-op"] = self.run("role", size, "role, no-op run")
-        self.sim.reset()
-        results["uri first"] = self.run("uri", size, "uri recipe, first run")
-        self.sim.reset()
-        results["parallel first"] = self.run("parallel", size, "parallel, first run")
-        results["parallel no-op"] = self.run("parallel", size, "parallel, no-op run")
-        for key in ("role no-op", "parallel no-op"):
-            if results[key]["writes"] or results[key]["changed"]:
-                raise SystemExit("%s wrote or changed something: %r" % (key, results[key]))
+        for mode, extra in MODES:
+            # each mode on the seeded tenant: its first run creates everything, its no-op run finds it all, its
+            # one-change run finds all but one dial pattern as the previous runs left it
+            self.sim.reset()
+            results[mode + " first"] = self.run("role", size, "role (%s), first run" % mode, extra=extra)
+            results[mode + " no-op"] = self.run("role", size, "role (%s), no-op run" % mode, extra=extra)
+            results[mode + " change"] = self.run("role", size, "role (%s), one change" % mode, changed=True,
+                                                 extra=extra)
+        if extras:
+            self.sim.reset()
+            results["uri first"] = self.run("uri", size, "uri recipe, first run")
+            self.sim.reset()
+            results["parallel first"] = self.run("parallel", size, "parallel, first run")
+            results["parallel no-op"] = self.run("parallel", size, "parallel, no-op run")
+        check(results)
+        for measure in results.values():
+            del measure["stdout"], measure["stderr"]
         return results
 
 
-ROWS = (
-    ("floor", "floor: ping, as many module runs as the role"),
-    ("role first", "**role, first run**"),
-    ("role no-op", "**role, no-op run**"),
-    ("parallel first", "parallel playbook, first run"),
-    ("parallel no-op", "parallel playbook, no-op run"),
-    ("uri first", "hand-written uri recipe, first run"),
-)
+def tail(text, size):
+    # the output of a run that timed out may come as bytes, or not at all
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    text = text or ""
+    return text[-size:] if text.strip() else "(empty)"
+
+
+def failure(title, stdout, stderr):
+    return "%s\n--- stdout (tail) ---\n%s\n--- stderr (tail) ---\n%s" % (title, tail(stdout, 6000), tail(stderr, 3000))
+
+
+def check(results):
+    """Each row measures what it claims: no-op runs write and change nothing, first runs and one-change runs do."""
+    for key, measure in results.items():
+        if key.endswith("no-op") and (measure["writes"] or measure["changed"]):
+            problem = "wrote %d times and reported %d changes" % (measure["writes"], measure["changed"])
+        elif key.endswith(("first", "change")) and key != "uri first" and not (
+                measure["writes"] and measure["changed"]):
+            problem = "wrote %d times and reported %d changes, expected both" % (measure["writes"], measure["changed"])
+        else:
+            continue
+        raise RunFailed(failure("%s (%d providers) %s" % (measure["label"], measure["size"], problem),
+                                measure["stdout"], measure["stderr"]))
+    for run in ("first", "change"):
+        plan, today = results["plan " + run], results["today " + run]
+        if plan["writes"] != today["writes"]:
+            # not fatal (the times stand), but the table then compares runs that did not do the same work
+            print("  WARNING: %s: %d writes with the plan, %d without" % (plan["label"], plan["writes"],
+                                                                          today["writes"]), flush=True)
+
+
+RUNS = (("first", "first run"), ("no-op", "no-op run"), ("change", "one change"))
 
 
 def ratio(value, base):
     return "%.2f" % (value / base) if base else "-"
 
 
+def plan_table(all_results):
+    """The role with its plan beside the role without it, for each run."""
+    lines = ["| providers | run | wall s plan | wall s today | wall plan / today | CPU s plan | CPU s today "
+             "| CPU plan / today | requests plan | requests today | requests plan / today | writes plan "
+             "| writes today |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for size, results in all_results:
+        for run, title in RUNS:
+            plan, today = results["plan " + run], results["today " + run]
+            lines.append("| %d | %s | %.1f | %.1f | **%s** | %.1f | %.1f | %s | %d | %d | %s | %d | %d |" % (
+                size, title, plan["wall"], today["wall"], ratio(plan["wall"], today["wall"]),
+                plan["cpu"], today["cpu"], ratio(plan["cpu"], today["cpu"]),
+                plan["requests"], today["requests"], ratio(plan["requests"], today["requests"]),
+                plan["writes"], today["writes"]))
+    return "\n".join(lines)
+
+
+def goals(all_results):
+    """The goals of the plan, at every size measured (they are set for 100 providers)."""
+    lines = []
+    for size, results in all_results:
+        noop = results["plan no-op"]["wall"] / results["today no-op"]["wall"]
+        first = results["plan first"]["wall"] / results["today first"]["wall"]
+        lines.append("* %d provider%s: the no-op run takes %.2f of today's wall time (goal at 100 providers: at most "
+                     "0.10, %s here); the first run %.2f (goal: at most 1.00, %s here)." % (
+                         size, "" if size == 1 else "s", noop, "met" if noop <= 0.10 else "not met",
+                         first, "met" if first <= 1.0 else "not met"))
+    return "\n".join(lines)
+
+
+ROWS = (
+    ("floor", "floor: ping, as many module runs as the role without plan"),
+    ("plan first", "**role, first run**"),
+    ("plan no-op", "**role, no-op run**"),
+    ("plan change", "**role, one change**"),
+    ("today first", "role without plan, first run"),
+    ("today no-op", "role without plan, no-op run"),
+    ("today change", "role without plan, one change"),
+    ("parallel first", "parallel playbook, first run"),
+    ("parallel no-op", "parallel playbook, no-op run"),
+    ("uri first", "hand-written uri recipe, first run"),
+)
+
+
 def table(all_results, forks):
     lines = ["| providers | run | wall s | CPU s | HTTP requests | writes | wall / floor | wall / uri | requests / uri |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for size, results in all_results:
-        floor, uri = results["floor"], results["uri first"]
+        floor, uri = results["floor"], results.get("uri first")
         for key, title in ROWS:
+            if key not in results:
+                continue
             measure = results[key]
             if key.startswith("parallel"):
                 title += " (--forks %d)" % forks
@@ -183,8 +302,8 @@ def table(all_results, forks):
             lines.append("| %d | %s | %.1f | %.1f | %d | %d | %s | %s | %s |" % (
                 size, title, measure["wall"], measure["cpu"], measure["requests"], measure["writes"],
                 ratio(measure["wall"], floor["wall"]) if mine else "",
-                ratio(measure["wall"], uri["wall"]) if mine else "",
-                ratio(measure["requests"], uri["requests"]) if mine else ""))
+                (ratio(measure["wall"], uri["wall"]) if uri else "-") if mine else "",
+                (ratio(measure["requests"], uri["requests"]) if uri else "-") if mine else ""))
     return "\n".join(lines)
 
 
@@ -197,14 +316,28 @@ def report(all_results, args, started, duration, load):
     machine = "%s, %d CPUs, Python %s, ansible-core %s, load average %.1f before and %.1f after" % (
         platform.platform(terse=True), os.cpu_count() or 0, platform.python_version(), ansible_version(),
         load[0], load[1])
+    sizes = [size for size, _results in all_results]
+    extras = [size for size in sizes if size in args.extras]
     return "\n".join([
         BEGIN,
         "",
-        "Measured %s UTC by `benchmarks/run_benchmark.py --sizes %s --forks %d` in %.0f s, against the %s simulator "
-        "on loopback." % (started.strftime("%Y-%m-%d %H:%M"), ",".join(str(size) for size, _results in all_results),
-                          args.forks, duration, args.generation),
+        "Measured %s UTC by `benchmarks/run_benchmark.py --sizes %s --extras %s --forks %d` in %.0f s, against the %s "
+        "simulator on loopback." % (started.strftime("%Y-%m-%d %H:%M"), ",".join(str(size) for size in sizes),
+                                    ",".join(str(size) for size in args.extras) or "none", args.forks, duration,
+                                    args.generation),
         "",
         "Machine: %s." % machine,
+        "",
+        "The role with its plan (the default) and without it (`provider_interconnection_plan: false`, every module "
+        "task runs, as before the plan):",
+        "",
+        plan_table(all_results),
+        "",
+        goals(all_results),
+        "",
+        "Against the floor and the hand-written recipe (the parallel playbook and the recipe ran at %s):" % (
+            ", ".join("%d" % size for size in extras) + " provider" + ("" if extras == [1] else "s")
+            if extras else "no size"),
         "",
         table(all_results, args.forks),
         "",
@@ -226,28 +359,43 @@ def write_report(path, text):
         handle.write(text)
 
 
+def sizes_option(text):
+    try:
+        return [int(size) for size in text.split(",") if size.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("comma-separated numbers expected, not %r" % text) from None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--sizes", default="1,10,100", help="numbers of providers, comma-separated (default 1,10,100)")
+    parser.add_argument("--sizes", type=sizes_option, default="1,10,100",
+                        help="numbers of providers, comma-separated (default 1,10,100)")
+    parser.add_argument("--extras", type=sizes_option, default="1,10",
+                        help="the sizes at which the parallel playbook and the uri recipe also run, comma-separated, "
+                             "empty for none (default 1,10)")
     parser.add_argument("--forks", type=int, default=8, help="forks of the parallel playbook (default 8)")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds a run may take (default 3600)")
     parser.add_argument("--generation", default="current", choices=["current"],
                         help="API generation of the simulator (the uri recipe is written for current)")
     parser.add_argument("--output", default=os.path.join(ROOT, "docs", "performance.md"),
                         help="markdown file whose generated part is replaced (default docs/performance.md)")
-    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument("--no-write", action="store_true", help="print the tables only")
     args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()[0]
     begin = time.monotonic()
-    bench = Bench(args)
     all_results = []
     try:
-        for size in sizes:
-            print("%d provider%s:" % (size, "" if size == 1 else "s"), flush=True)
-            all_results.append((size, bench.size(size)))
-    finally:
-        bench.close()
+        bench = Bench(args)
+        try:
+            for size in args.sizes:
+                print("%d provider%s:" % (size, "" if size == 1 else "s"), flush=True)
+                all_results.append((size, bench.size(size, size in args.extras)))
+        finally:
+            bench.close()
+    except (RunFailed, SimulatorError) as error:
+        print("\nbenchmark failed, %s not written: %s" % (os.path.relpath(args.output), error), file=sys.stderr)
+        sys.exit(1)
     text = report(all_results, args, started, time.monotonic() - begin, (load_before, os.getloadavg()[0]))
     print("\n" + text)
     if not args.no_write:
