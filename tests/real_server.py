@@ -11,7 +11,9 @@
   like the simulator (``/__sim__/requests``, ``/__sim__/readonly``), so playbooks that clear the log with the
   ``uri`` module work too; every other simulator control answers 404.
 * ``state()``: every tenant-visible collection, read from the server's own list routes and sorted as the
-  simulator's ``GET /__sim__/state`` sorts them (that dump is these list routes too).
+  simulator's ``GET /__sim__/state`` sorts them (that dump is these list routes too); the [key, value] pairs
+  of each SIP section (``*_section_options``, legacy ``options``) sorted, since a real server answers them in
+  the order PostgreSQL returns the rows, which changes when a row is written (the simulator: as sent).
 * ``reset()``: the tenant back to what it held when the session started (the *baseline*, checked to be the
   fixture of tests/fixtures/confd-transcripts/README.md): everything created since is deleted (incalls, outcalls,
   trunks (with their endpoint and legacy register), SIP endpoints, registers, groups, queues, voicemails, IVRs,
@@ -158,6 +160,19 @@ def probe(generation, environ=None, timeout=20):
 
 
 # -- the tenant's content ------------------------------------------------------------------------
+
+def canonical(value, key=None):
+    """``value`` with the [key, value] pair lists of SIP sections sorted (see state()), recursively."""
+    if isinstance(value, dict):
+        return {name: canonical(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        items = [canonical(item) for item in value]
+        if key and (key.endswith("_section_options") or key == "options") and all(
+                isinstance(item, list) for item in items):
+            return sorted(items, key=lambda pair: [str(part) for part in pair])
+        return items
+    return value
+
 
 def item_key(item):
     """What identifies an item in its collection: its integer id, else its uuid."""
@@ -481,8 +496,8 @@ class RealServer(Simulator):
                 return name, None  # not a route of this generation
             if status != 200 or not isinstance(body, dict) or "items" not in body:
                 raise RealServerError("GET %s answered %s: %.300r" % (path, status, body))
-            return name, sorted(body["items"], key=lambda item: (str(item.get("id", "")).zfill(12),
-                                                                 str(item.get("uuid", ""))))
+            return name, sorted((canonical(item) for item in body["items"]),
+                                key=lambda item: (str(item.get("id", "")).zfill(12), str(item.get("uuid", ""))))
         return {name: items for name, items in self._each(read, STATE_COLLECTIONS) if items is not None}
 
     # -- clean-up ------------------------------------------------------------------------------

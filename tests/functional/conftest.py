@@ -136,7 +136,10 @@ def pytest_terminal_summary(terminalreporter):
     if real_target(config) and REAL_PROBES in config.stash:
         terminalreporter.write_sep("=", "real servers")
         for line in real_banner(config.stash[REAL_PROBES]):
-            terminalreporter.write_line(line, red="NOT RUN" in line, green="NOT RUN" not in line, bold=True)
+            if "NOT RUN" in line:
+                terminalreporter.write_sep("!", line, red=True, bold=True)
+            else:
+                terminalreporter.write_line(line, green=True, bold=True)
     # test_fault_matrix.py attaches its outcomes to its reports (also from xdist workers): one table at the end
     rows = [row for key in ("passed", "failed") for report in terminalreporter.stats.get(key, [])
             if getattr(report, "when", None) == "call"
