@@ -1,8 +1,10 @@
 # wazo.confd: developer and CI entry points (`make help`).
 #
-# Two virtualenvs, made from pinned files by `make venv` (no-op when up to date):
-#   .venv         Python 3.12, newest ansible-core + every tool     (requirements-dev.txt)
-#   .venv-oldest  Python 3.11, oldest supported ansible-core 2.17   (requirements-oldest.txt)
+# Three virtualenvs, made from pinned files by `make venv` (no-op when up to date):
+#   .venv           Python 3.12, newest ansible-core + every tool     (requirements-dev.txt)
+#   .venv-oldest    Python 3.11, oldest supported ansible-core 2.17   (requirements-oldest.txt)
+#   .venv-importer  Python 3.12, galaxy-importer with the ansible-core and ansible-lint it pins
+#                   (requirements-importer.txt)
 #
 # ansible-test needs the collection under ansible_collections/wazo/confd and resolves symlinks, so
 # `sanity` and `units` run in a fresh copy of the work tree's files (tracked + untracked not ignored)
@@ -19,6 +21,7 @@ MAKEFLAGS += --no-print-directory
 
 VENV := .venv
 OLDEST := .venv-oldest
+IMPORTER := .venv-importer
 BIN := $(CURDIR)/$(VENV)/bin
 OLDEST_BIN := $(CURDIR)/$(OLDEST)/bin
 PYTHON := $(BIN)/python
@@ -33,14 +36,14 @@ PYTEST := -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) -ra --durations=10
 ANSIBLE_TEST_PYTHON := 3.12
 
 # what `make test` runs, in this order (molecule once extensions/molecule has a scenario)
-TEST_PARTS := changelog-lint lint sanity units contract docs-check functional \
+TEST_PARTS := changelog-lint lint sanity units contract docs-check galaxy-import functional \
 	$(if $(wildcard extensions/molecule/*/molecule.yml),molecule)
 
 .PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores benchmark fault-matrix \
 	test-real seed-ansible-test collection-link build demo clean
 
 help:
-	@echo "make venv            create/update .venv (Python 3.12) and .venv-oldest (Python 3.11)"
+	@echo "make venv            create/update .venv (Python 3.12), .venv-oldest (Python 3.11) and .venv-importer"
 	@echo "make test            every check, each timed, with a summary: $(TEST_PARTS)"
 	@echo "make demo            run the demo against the confd simulator (scripts/demo.sh)"
 	@echo "make benchmark       time the role against a floor and the hand-written uri recipe (not part of test;"
@@ -57,6 +60,8 @@ help:
 	@echo "make functional      playbook tests against the simulator on the newest and the oldest ansible-core"
 	@echo "make docs-check      build + install the collection, ansible-doc every module and role (newest and oldest"
 	@echo "                     ansible-core), antsibull-docs lint-collection-docs --plugin-docs"
+	@echo "make galaxy-import   galaxy-importer (what Galaxy runs on an upload) on a fresh build, with ansible-lint and"
+	@echo "                     ansible-doc; fails on any warning or error (.ci/galaxy-importer.cfg)"
 	@echo "make molecule        molecule scenarios of extensions/molecule"
 	@echo "make build           ansible-galaxy collection build into build/dist"
 	@echo "make clean           remove build/ (the venvs stay; rm -rf .venv* to drop them)"
@@ -64,6 +69,7 @@ help:
 venv:
 	@.ci/make-venv $(VENV) 3.12 requirements-dev.txt
 	@.ci/make-venv $(OLDEST) 3.11 requirements-oldest.txt
+	@.ci/make-venv $(IMPORTER) 3.12 requirements-importer.txt
 
 test: venv
 	@MOLECULE_SCENARIO=provider_interconnection .ci/run-parts $(TEST_PARTS)
@@ -122,6 +128,10 @@ functional-oldest: venv
 docs-check: venv
 	PATH=$(BIN):$$PATH $(PYTHON) $(PYTEST) tests/build
 	PATH=$(OLDEST_BIN):$$PATH $(PYTHON_OLDEST) $(PYTEST) --deselect tests/build/test_newcomer.py tests/build
+
+# Galaxy's own import of a fresh build (build/galaxy-import/): the importer's log and result are kept there.
+galaxy-import: venv
+	@.ci/galaxy-import $(IMPORTER) build/galaxy-import
 
 # Every scenario of extensions/molecule, or MOLECULE_SCENARIO only: make test runs the current generation's (the
 # role's legacy converge and idempotence are in make functional).

@@ -3,7 +3,7 @@
 #
 #   1. start the wazo-confd/wazo-auth simulator on loopback, on a free port;
 #   2. run the example playbook playbooks/interconnect.yml (provider of playbooks/vars/provider.yml);
-#   3. show what the server now has (trunk, registration, outgoing and incoming routes);
+#   3. show what the server now has, exported as variables of the role (playbooks/export.yml);
 #   4. run the same playbook again: nothing to change (changed=0);
 #   5. stop the simulator (also on failure or Ctrl-C).
 #
@@ -74,8 +74,12 @@ start=$(date +%s.%N)
 "$venv/bin/ansible-playbook" playbooks/interconnect.yml
 first=$(date +%s.%N)
 
-step "What the server has now (read back through the API by scripts/show_interconnection.py)"
-"$python" scripts/show_interconnection.py
+step "What the server has now, exported as variables of the role: ansible-playbook playbooks/export.yml"
+"$venv/bin/ansible-playbook" playbooks/export.yml -e export_file="$work/providers.yml" >"$work/export.txt" || {
+    cat "$work/export.txt" >&2
+    exit 1
+}
+cat "$work/providers.yml"
 
 step "Second run of the same playbook: nothing to change"
 "$venv/bin/ansible-playbook" playbooks/interconnect.yml | tee "$work/second-run.txt"

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # The argument spec that matches these options is CONNECTION_ARGUMENT_SPEC in
-    # plugins/module_utils/client.py; keep both in step.
+    # plugins/module_utils/connection.py; keep both in step.
     DOCUMENTATION = r'''
 options:
   wazo_url:

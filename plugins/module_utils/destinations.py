@@ -9,15 +9,18 @@ A user writes a destination with friendly references (``{type: user, user: alice
 confd stores ids (``{"type": "user", "user_id": 12}``) and reads it back decorated
 (``user_firstname``...), with floats for times and defaults filled in. This file holds:
 
-``DESTINATION_OPTIONS``        the suboptions of a ``destination`` option (argument spec)
+``DESTINATION_OPTIONS``        the suboptions of a ``destination`` option (spec.Option)
 ``check_destination(spec, option)``
                                the fields each type needs and accepts, checked without any request
-``destination_reference(module)``
-                               an engine ``Reference``: resolves the references (one request each,
+``DESTINATION``                a ``spec.Reference``: resolves the references (one request each,
                                once per task) and skips them when the current destination already
                                holds the same target (same id, or the names confd decorates it with)
 ``same_destination(current, desired)``
                                confd's destination compared with the desired one, normalized
+``friendly_destination(destination, items, context_name)``
+                               the inverse: confd's destination as the option writes it, its target
+                               named so that the reference finds it again (``target_path`` says which
+                               collection ``items`` lists)
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,8 +29,9 @@ __metaclass__ = type
 import re
 
 from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdError
-from ansible_collections.wazo.confd.plugins.module_utils.engine import Reference, WazoError
-from ansible_collections.wazo.confd.plugins.module_utils.extensions import find_context
+from ansible_collections.wazo.confd.plugins.module_utils.generation import CURRENT
+from ansible_collections.wazo.confd.plugins.module_utils.secrets import SECRET_FIELDS
+from ansible_collections.wazo.confd.plugins.module_utils.spec import Option, Reference, WazoError
 
 UUID_RE = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 
@@ -65,33 +69,33 @@ DEFAULTS = {'skip_instructions': False, 'skip': False, 'no_answer': False}
 FLOAT_FIELDS = ('ring_time', 'timeout')
 
 DESTINATION_OPTIONS = dict(
-    type=dict(type='str', required=True, choices=sorted(TYPES)),
-    user=dict(type='str'),
-    group=dict(type='str'),
-    queue=dict(type='str'),
-    voicemail=dict(type='str'),
-    ivr=dict(type='str'),
-    conference=dict(type='str'),
-    switchboard=dict(type='str'),
-    outcall=dict(type='str'),
-    ring_time=dict(type='float'),
-    moh_uuid=dict(type='str'),
-    skill_rule_id=dict(type='int'),
-    skill_rule_variables=dict(type='dict'),
-    skip_instructions=dict(type='bool'),
-    greeting=dict(type='str', choices=['busy', 'unavailable']),
-    exten=dict(type='str'),
-    context=dict(type='str'),
-    command=dict(type='str'),
-    filename=dict(type='str'),
-    skip=dict(type='bool'),
-    no_answer=dict(type='bool'),
-    cause=dict(type='str', choices=['busy', 'congestion', 'normal']),
-    timeout=dict(type='float'),
-    application=dict(type='str', choices=sorted(APPLICATION_FIELDS)),
-    pin=dict(type='str', no_log=True),
-    application_uuid=dict(type='str'),
-    email=dict(type='str'),
+    type=Option(required=True, choices=sorted(TYPES)),
+    user=Option(),
+    group=Option(),
+    queue=Option(),
+    voicemail=Option(),
+    ivr=Option(),
+    conference=Option(),
+    switchboard=Option(),
+    outcall=Option(),
+    ring_time=Option(type='float'),
+    moh_uuid=Option(generations=(CURRENT,)),
+    skill_rule_id=Option(type='int'),
+    skill_rule_variables=Option(type='dict'),
+    skip_instructions=Option(type='bool'),
+    greeting=Option(choices=['busy', 'unavailable']),
+    exten=Option(),
+    context=Option(),
+    command=Option(),
+    filename=Option(),
+    skip=Option(type='bool'),
+    no_answer=Option(type='bool'),
+    cause=Option(choices=['busy', 'congestion', 'normal']),
+    timeout=Option(type='float'),
+    application=Option(choices=sorted(APPLICATION_FIELDS)),
+    pin=Option(no_log=True),
+    application_uuid=Option(),
+    email=Option(),
 )
 
 
@@ -197,49 +201,99 @@ def _find_target(module, target, value, option):
     module.doing('looking up %s %r' % (name, value))
     # Outcall names are unique and filterable; the other collections are small and listed whole.
     items = module.client.list(path, {'name': value} if name == 'outcall' and not value.isdigit() else None)
+    key, found = _matching(items, value)
+    if len(found) > 1:
+        raise WazoError('%d %ss have the %s %r: use the id of one' % (len(found), name, key, value), option)
+    return found[0] if found else None
+
+
+def _matching(items, value):
+    """(key, items) of the first key in id, uuid, name, label that some items have equal to value."""
     for key in ('id', 'uuid', 'name', 'label'):
         found = [item for item in items if item.get(key) is not None and str(item.get(key)) == value]
-        if len(found) > 1:
-            raise WazoError('%d %ss have the %s %r: use the id of one' % (len(found), name, key, value), option)
         if found:
-            return found[0]
-    return None
+            return key, found
+    return None, []
 
 
-def destination_reference(module, option='destination'):
-    """The engine Reference turning a destination option into confd's destination."""
+def target_path(destination):
+    """The collection listing the target of a destination as confd stores it (None without one to name)."""
+    target = _shape(destination)[0]
+    return target[2] if target else None
 
-    def resolve(task, spec):
-        destination = dict(type=spec['type'])
-        target, fields, _required = _shape(spec)
-        if target and target[2] is None:
-            destination[target[1]] = int(spec[target[0]])
-        elif target:
-            target_option = '%s.%s' % (option, target[0])
-            found = _find_target(task, target, str(spec[target[0]]), target_option)
-            if found is None:
-                raise WazoError('no %s %r in the tenant (give its id%s)' % (
-                    target[0], spec[target[0]], ', username, email, uuid or "First Last"' if target[0] == 'user'
-                    else ', uuid or name' if target[0] == 'switchboard' else ' or name'), target_option)
-            destination[target[1]] = found[target[1].replace(target[0] + '_', '')]
-        for name in fields:
-            if spec.get(name) is not None:
-                destination[name] = spec[name]
-        if destination.get('context') is not None:
-            destination['context'] = find_context(task, destination['context'], None, '%s.context' % option)['name']
-        return destination
 
-    def matches(current, spec):
-        target = _shape(spec)[0]
-        if not current or current.get('type') != spec['type'] or target and not _decorated_as(current, spec, target):
-            return False
-        if spec.get('context') is not None:
-            context = find_context(module, spec['context'], None, '%s.context' % option)
-            spec = dict(spec, context=context['name'])
-        desired = dict((name, spec[name]) for name in _shape(spec)[1] if spec.get(name) is not None)
-        desired.update(type=spec['type'])
-        if target:
-            desired[target[1]] = current.get(target[1])
-        return same_destination(current, desired)
+def _target_name(target, target_id, items):
+    """How the destination option names a target so that _find_target finds it again: a user's "First Last" when no
+    other user has that full name, else its uuid; another target's label or name when it finds that target alone,
+    else its id."""
+    name, id_field, _path = target
+    key = id_field[len(name) + 1:]
+    own = [item for item in items if str(item.get(key)).lower() == str(target_id).lower()]
+    if own and name == 'user':
+        fullname = _user_field(own[0], 'fullname')
+        # _find_user reads a value with an inner space as a full name
+        if ' ' in fullname.strip() and [_user_field(user, 'fullname') for user in items].count(fullname) == 1:
+            return fullname
+        return str(own[0].get('uuid') or target_id)
+    if own:
+        for candidate in (own[0].get('label'), own[0].get('name')):
+            if candidate and _matching(items, str(candidate))[1] == own:
+                return str(candidate)
+    return str(target_id)
 
-    return Reference('destination', resolve, matches)
+
+def friendly_destination(destination, items, context_name):
+    """The inverse of the destination reference: confd's destination as the destination option writes it, without
+    what confd fills in by itself (decorations, defaults) and without a secret (a DISA pin).
+
+    items: the objects of target_path(destination); context_name(name): how a user names that context.
+    """
+    target, fields, _required = _shape(destination)
+    normalized = normalize(destination)
+    friendly = dict(type=destination['type'])
+    if target:
+        friendly[target[0]] = _target_name(target, normalized[target[1]], items)
+    for field in fields:
+        value = normalized.get(field)
+        if value is None or field in SECRET_FIELDS or (field in DEFAULTS and value is DEFAULTS[field]):
+            continue
+        friendly[field] = context_name(value) if field == 'context' else value
+    return friendly
+
+
+def _resolve(module, spec, option='destination'):
+    destination = dict(type=spec['type'])
+    target, fields, _required = _shape(spec)
+    if target and target[2] is None:
+        destination[target[1]] = int(spec[target[0]])
+    elif target:
+        target_option = '%s.%s' % (option, target[0])
+        found = _find_target(module, target, str(spec[target[0]]), target_option)
+        if found is None:
+            raise WazoError('no %s %r in the tenant (give its id%s)' % (
+                target[0], spec[target[0]], ', username, email, uuid or "First Last"' if target[0] == 'user'
+                else ', uuid or name' if target[0] == 'switchboard' else ' or name'), target_option)
+        destination[target[1]] = found[target[1].replace(target[0] + '_', '')]
+    for name in fields:
+        if spec.get(name) is not None:
+            destination[name] = spec[name]
+    if destination.get('context') is not None:
+        destination['context'] = module.find_context(destination['context'], None, '%s.context' % option)['name']
+    return destination
+
+
+def _matches(module, current, spec, option='destination'):
+    target = _shape(spec)[0]
+    if not current or current.get('type') != spec['type'] or target and not _decorated_as(current, spec, target):
+        return False
+    if spec.get('context') is not None:
+        spec = dict(spec, context=module.find_context(spec['context'], None, '%s.context' % option)['name'])
+    desired = dict((name, spec[name]) for name in _shape(spec)[1] if spec.get(name) is not None)
+    desired.update(type=spec['type'])
+    if target:
+        desired[target[1]] = current.get(target[1])
+    return same_destination(current, desired)
+
+
+# The destination option of an incall: objects named by friendly names become confd's ids.
+DESTINATION = Reference('destination', _resolve, _matches)

@@ -3,11 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Contexts and the extensions objects own (outcall dial patterns, incall DIDs).
+"""The extensions objects own (outcall dial patterns, incall DIDs).
 
-``find_context(module, value, context_type, option)``
-    the tenant's context a user names (name or label), or its only context of that type when value
-    is None; all contexts are read with one request per task.
 ``stated_extension(module, exten, context, context_type)`` / ``check_incall_range(context, exten, option)``
     confd's rules, checked before any write: the exten pattern allowed by the context type (confd
     ``helpers/validator.py``) and the incall ranges, which confd itself checks only on later edits.
@@ -24,7 +21,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoError
+from ansible_collections.wazo.confd.plugins.module_utils.lookups import describe_context
+from ansible_collections.wazo.confd.plugins.module_utils.spec import WazoError
 
 # confd helpers/validator.py: outcall contexts take dial patterns with "+", the other types digits or
 # a "_" pattern. Both are used with re.match, so only the start is anchored by the regex engine.
@@ -35,49 +33,10 @@ EXTEN_MAX_LENGTH = 40
 OWNER_RELATIONS = ('incall', 'outcall', 'group', 'queue', 'conference', 'parking_lot')
 
 
-def tenant_contexts(module):
-    """All the contexts of the task's tenant, read once per task."""
-    contexts = getattr(module, 'wazo_contexts', None)
-    if contexts is None:
-        module.doing('listing the contexts of the tenant')
-        contexts = module.wazo_contexts = module.client.list('/contexts')
-    return contexts
-
-
-def _describe(context):
-    label = context.get('label')
-    return '%r (%s)' % (label, context['name']) if label and label != context['name'] else repr(context['name'])
-
-
-def find_context(module, value, context_type, option):
-    """The context named value (exact name first, then label) or, when value is None, the only context of
-    context_type. A named context must be of context_type when one is given."""
-    contexts = tenant_contexts(module)
-    if value is None:
-        found = [context for context in contexts if context.get('type') == context_type]
-        if len(found) != 1:
-            raise WazoError('not set, and the tenant has %s %s contexts%s: name the one to use' % (
-                len(found) or 'no', context_type,
-                ' (%s)' % ', '.join(_describe(context) for context in found) if found else ''), option)
-        return found[0]
-    found = [context for context in contexts if context.get('name') == value]
-    if not found:
-        found = [context for context in contexts if context.get('label') == value]
-    if not found:
-        raise WazoError('no context named or labelled %r in the tenant' % value, option)
-    if len(found) > 1:
-        raise WazoError('%d contexts are labelled %r (%s): use the name of one' % (
-            len(found), value, ', '.join(context['name'] for context in found)), option)
-    if context_type and found[0].get('type') != context_type:
-        raise WazoError('context %s is of type %s, not %s' % (_describe(found[0]), found[0].get('type'), context_type),
-                        option)
-    return found[0]
-
-
 def stated_extension(module, exten, context, context_type, prefix=''):
     """{exten, context} of an extension a user states (context by name, label or default of its type), checked
     against the context's rules; options are named prefix + 'exten' and prefix + 'context'."""
-    found = find_context(module, context, context_type, prefix + 'context')
+    found = module.find_context(context, context_type, prefix + 'context')
     check_exten(found, exten, prefix + 'exten')
     return dict(exten=exten, context=found['name'])
 
@@ -93,7 +52,7 @@ def check_exten(context, exten, option):
         else:
             rule = 'digits, * and # (or a pattern starting with _); no +'
         raise WazoError('%r is not a valid extension in the %s context %s: expected %s, at most %d characters' % (
-            exten, context.get('type'), _describe(context), rule, EXTEN_MAX_LENGTH), option)
+            exten, context.get('type'), describe_context(context), rule, EXTEN_MAX_LENGTH), option)
 
 
 def _in_range(extension_range, exten):
@@ -113,18 +72,7 @@ def check_incall_range(context, exten, option):
     if not any(_in_range(extension_range, exten) for extension_range in ranges):
         shown = ', '.join('%s-%s' % (item['start'], item.get('end') or item['start']) for item in ranges)
         raise WazoError('%s is outside the incall ranges of context %s (%s)' % (
-            exten, _describe(context), shown or 'it has none'), option)
-
-
-def find_extension(module, exten, context):
-    """The extension exten@context (context by name), or None; read once per task."""
-    cache = getattr(module, 'wazo_extensions', None)
-    if cache is None:
-        cache = module.wazo_extensions = {}
-    if (exten, context) not in cache:
-        cache[(exten, context)] = module.find_one('/extensions', {'exten': exten, 'context': context},
-                                                  kind='extension', label='%s@%s' % (exten, context))
-    return cache[(exten, context)]
+            exten, describe_context(context), shown or 'it has none'), option)
 
 
 def owner_of(extension):
@@ -202,8 +150,19 @@ class OwnedExtensions(object):
                 self.to_update.append((existing, changed))
         return self.changed
 
+    def plan_stated(self, items, context_type, current, option):
+        """plan() for the extensions a user lists in option: exten, context (checked, or the default of
+        context_type) and the link attributes."""
+        desired = []
+        for index, item in enumerate(items):
+            stated = stated_extension(self.module, item['exten'], item['context'], context_type,
+                                      '%s[%d].' % (option, index))
+            stated.update((name, item.get(name) or None) for name in self.attributes)
+            desired.append(stated)
+        return self.plan(desired, current, lambda index: '%s[%d]' % (option, index))
+
     def _free_extension(self, item, option):
-        extension = find_extension(self.module, item['exten'], item['context'])
+        extension = self.module.find_extension(item['exten'], item['context'])
         if extension is not None:
             owner = owner_of(extension)
             if owner:

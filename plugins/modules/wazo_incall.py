@@ -274,72 +274,45 @@ api_requests:
   type: int
 '''
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import check_preprocess_subroutine, get_adapter
-from ansible_collections.wazo.confd.plugins.module_utils.destinations import (
-    DESTINATION_OPTIONS, check_destination, destination_reference, same_destination,
-)
-from ansible_collections.wazo.confd.plugins.module_utils.engine import Resource, WazoError, WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.destinations import check_destination
 from ansible_collections.wazo.confd.plugins.module_utils.extensions import (
-    OwnedExtensions, check_incall_range, find_context, find_extension, owner_of, stated_extension,
+    OwnedExtensions, check_incall_range, owner_of, stated_extension,
 )
-
-FIELDS = ('destination', 'caller_id_mode', 'caller_id_name', 'description', 'preprocess_subroutine', 'greeting_sound')
+from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.resources import INCALL
 
 
 def ensure_incall(module):
     params = module.params
-    if params['state'] == 'present' and params['destination'] is None:
-        # required_if counts an explicit null as given
-        raise WazoError('missing: required when state is present', 'destination')
     did = stated_extension(module, params['exten'], params['context'], 'incall')
-    adapter = get_adapter(module)
-    incall = adapter.find_incall(did['exten'], did['context'])
+    incall = module.adapter.find_incall(did['exten'], did['context'])
     owned = [item for item in (incall or {}).get('extensions') or []
              if (item['exten'], item['context']) == (did['exten'], did['context'])]
-    # An incall is found through its DID: one without extension was left by an interrupted run (engine, Orphans).
-    incall_resource = Resource('incall', '/incalls', fields=FIELDS, compare={'destination': same_destination},
-                               references={'destination': destination_reference(module)},
-                               orphan=lambda item: not item.get('extensions'))
     extension = OwnedExtensions(module, 'incall', diff_key='extension')
     label = '%(exten)s@%(context)s' % did
     if params['state'] == 'absent':
         if incall is None:
-            leftover = find_extension(module, did['exten'], did['context'])
+            leftover = module.find_extension(did['exten'], did['context'])
             owned = [leftover] if leftover and owner_of(leftover) is None else []
         # Deleting the incall releases its extension; dissociating first would, on legacy servers, leave the DID
         # stuck to the incall row (no other incall could take it).
-        module.delete(incall_resource, incall, label=label)
+        module.delete(INCALL, incall, label=label)
         extension.remove_all(None, owned, dissociate=False)
-        return module.exit_resource('incall', incall_resource, None)
-
-    check_incall_range(find_context(module, params['context'], 'incall', 'context'), did['exten'], 'exten')
-    if len(params['caller_id_name'] or '') > 80:
-        raise WazoError('longer than 80 characters', 'caller_id_name')
-    check_preprocess_subroutine(module, params['preprocess_subroutine'])
+        return module.exit_resource('incall', INCALL, None)
+    check_incall_range(module.find_context(params['context'], 'incall', 'context'), did['exten'], 'exten')
     check_destination(params['destination'], 'destination')
-    adapter.check_destination(params['destination'], 'destination')
-    plan = module.plan(incall_resource, incall, dict((field, params[field]) for field in FIELDS), label=label)
+    module.adapter.check_destination(params['destination'], 'destination')
+    plan = module.plan(INCALL, incall, INCALL.desired(params), label=label)
     extension.plan([did], owned, lambda index: 'exten')
     extension.create_missing()
     module.apply(plan)
-    linked = module.bind(plan, lambda incall_id: extension.apply(incall_resource.item_path(incall_id)))
+    linked = module.bind(plan, lambda incall_id: extension.apply(INCALL.item_path(incall_id)))
     # apply() re-reads an updated incall itself: read it again only when its extension changed after that
-    return module.exit_resource('incall', incall_resource, plan.result, refresh=linked)
+    return module.exit_resource('incall', INCALL, plan.result, refresh=linked)
 
 
 def main():
-    argument_spec = dict(
-        exten=dict(type='str', required=True),
-        context=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        destination=dict(type='dict', options=DESTINATION_OPTIONS),
-        caller_id_mode=dict(type='str', choices=['prepend', 'overwrite', 'append']),
-        caller_id_name=dict(type='str'),
-        description=dict(type='str'),
-        preprocess_subroutine=dict(type='str'),
-        greeting_sound=dict(type='str'),
-    )
-    WazoModule(argument_spec=argument_spec, required_if=[('state', 'present', ['destination'])]).run(ensure_incall)
+    WazoModule(INCALL).run(ensure_incall)
 
 
 if __name__ == '__main__':

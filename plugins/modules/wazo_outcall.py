@@ -172,61 +172,15 @@ api_requests:
   type: int
 '''
 
-import re
+from ansible_collections.wazo.confd.plugins.module_utils.extensions import OwnedExtensions
+from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.resources import OUTCALL, TRUNK_ID
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import check_preprocess_subroutine, get_adapter
-from ansible_collections.wazo.confd.plugins.module_utils.engine import Reference, Resource, WazoError, WazoModule
-from ansible_collections.wazo.confd.plugins.module_utils.extensions import OwnedExtensions, stated_extension
-
-OUTCALL = Resource('outcall', '/outcalls',
-                   fields=('name', 'description', 'internal_caller_id', 'preprocess_subroutine', 'ring_time', 'enabled'))
 PATTERN_ATTRIBUTES = ('caller_id', 'strip_digits', 'prefix', 'external_prefix')
-# confd outcall_extension schema: prefixes are matched from the start (marshmallow Regexp), empty refused.
-PREFIX = re.compile(r'^\+|\+?[0-9#*]+$')
-LIMITS = dict(name=128, caller_id=80, prefix=32, external_prefix=64)
-
-
-def _trunk_id(module, name):
-    trunk = get_adapter(module).find_trunk(name)
-    if trunk is None:
-        module.missing_parent('trunk named %r (the name of its SIP endpoint) in the tenant' % name, 'trunks',
-                              'create it with wazo.confd.wazo_trunk first')
-        return None
-    return trunk['id']
-
-
-TRUNK_ID = Reference('trunk', _trunk_id)
-
-
-def check(valid, option, reason):
-    if not valid:
-        raise WazoError(reason, option)
-
-
-def desired_patterns(module):
-    patterns = []
-    for index, item in enumerate(module.params['extensions']):
-        option = 'extensions[%d].' % index
-        pattern = stated_extension(module, item['exten'], item['context'], 'outcall', option)
-        for name in ('prefix', 'external_prefix'):
-            check(not item[name] or PREFIX.match(item[name]), option + name, '%r is not + and digits, * or #' % item[name])
-        for name in ('caller_id', 'prefix', 'external_prefix'):
-            check(len(item[name] or '') <= LIMITS[name], option + name, 'longer than %d characters' % LIMITS[name])
-        check((item['strip_digits'] or 0) >= 0, option + 'strip_digits', 'must be 0 or more')
-        pattern.update((name, item[name] or None) for name in PATTERN_ATTRIBUTES)
-        patterns.append(pattern)
-    return patterns
 
 
 def ensure_outcall(module):
-    params = module.params
-    name = params['name']
-    check(name, 'name', 'must not be empty')
-    check(len(name) <= LIMITS['name'], 'name', 'longer than %d characters' % LIMITS['name'])
-    check((params['ring_time'] or 0) >= 0, 'ring_time', 'must be 0 or more')
-    check_preprocess_subroutine(module, params['preprocess_subroutine'])
-    trunks = params['trunks'] or []
-    check(len(set(trunks)) == len(trunks), 'trunks', 'a trunk is listed twice: %s' % ', '.join(trunks))
+    params, name = module.params, module.params['name']
 
     def lookup():
         return module.find_one('/outcalls', {'name': name}, match=lambda item: item.get('name') == name,
@@ -239,16 +193,14 @@ def ensure_outcall(module):
             patterns.remove_all(OUTCALL.item_path(outcall['id']), outcall.get('extensions'))
         module.delete(OUTCALL, outcall, label=name)
         return module.exit_resource('outcall', OUTCALL, None)
-
     if params['extensions'] is not None:
-        patterns.plan(desired_patterns(module), (outcall or {}).get('extensions'), 'extensions[{0}]'.format)
+        patterns.plan_stated(params['extensions'], 'outcall', (outcall or {}).get('extensions'), 'extensions')
     current_trunks = (outcall or {}).get('trunks') or []
     current_names = [(trunk.get('endpoint_sip') or {}).get('name') for trunk in current_trunks]
     trunk_ids = None
     if params['trunks'] is not None and params['trunks'] != current_names:
         trunk_ids = [module.resolve('trunks', TRUNK_ID, trunk) for trunk in params['trunks']]
-    plan = module.plan(OUTCALL, outcall, dict((field, params[field]) for field in OUTCALL.fields), label=name,
-                       lookup=lookup)
+    plan = module.plan(OUTCALL, outcall, OUTCALL.desired(params), label=name, lookup=lookup)
     patterns.create_missing()
     outcall = module.apply(plan)
     linked = trunk_ids is not None and module.set_ordered(
@@ -260,26 +212,7 @@ def ensure_outcall(module):
 
 
 def main():
-    pattern_options = dict(
-        exten=dict(type='str', required=True),
-        context=dict(type='str'),
-        caller_id=dict(type='str'),
-        strip_digits=dict(type='int'),
-        prefix=dict(type='str'),
-        external_prefix=dict(type='str'),
-    )
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        description=dict(type='str'),
-        internal_caller_id=dict(type='bool'),
-        preprocess_subroutine=dict(type='str'),
-        ring_time=dict(type='int'),
-        enabled=dict(type='bool'),
-        trunks=dict(type='list', elements='str'),
-        extensions=dict(type='list', elements='dict', options=pattern_options),
-    )
-    WazoModule(argument_spec=argument_spec).run(ensure_outcall)
+    WazoModule(OUTCALL).run(ensure_outcall)
 
 
 if __name__ == '__main__':

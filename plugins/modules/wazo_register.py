@@ -75,8 +75,9 @@ options:
   expiration:
     description:
       - Registration expiration, in seconds.
+      - Not set, current servers get 120 (what Wazo's own migration writes), and a legacy register keeps what it has
+        (a new one has none, and Asterisk's default of 120 applies).
     type: int
-    default: 120
   enabled:
     description:
       - Whether the registration is active. Legacy servers only; on current servers V(false) fails (remove the
@@ -129,31 +130,17 @@ api_requests:
   type: int
 '''
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import get_adapter
-from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.resources import REGISTER
 
 
 def ensure_register(module):
-    resource, registration = get_adapter(module).ensure_registration(module.params)
+    resource, registration = module.adapter.ensure_registration(module.params)
     return module.exit_resource('register', resource, registration)
 
 
 def main():
-    argument_spec = dict(
-        trunk=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        auth_username=dict(type='str'),
-        auth_password=dict(type='str', no_log=True),
-        sip_username=dict(type='str'),
-        remote_host=dict(type='str'),
-        remote_port=dict(type='int'),
-        transport=dict(type='str'),
-        callback_extension=dict(type='str'),
-        expiration=dict(type='int', default=120),
-        enabled=dict(type='bool'),
-    )
-    WazoModule(argument_spec=argument_spec, required_if=[('state', 'present', ('remote_host',))],
-               ranges=dict(remote_port=(1, 65535), expiration=(1, None))).run(ensure_register)
+    WazoModule(REGISTER).run(ensure_register)
 
 
 if __name__ == '__main__':

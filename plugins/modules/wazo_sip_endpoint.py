@@ -174,44 +174,23 @@ api_requests:
   type: int
 '''
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import get_adapter
-from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoModule
-
-SECTION_OPTIONS = ('endpoint_section_options', 'aor_section_options', 'auth_section_options',
-                   'outbound_auth_section_options', 'identify_section_options')
+from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.resources import SIP_ENDPOINT
 
 
 def ensure_sip_endpoint(module):
-    adapter = get_adapter(module)
-    params = module.params
-    name = params['name']
+    adapter, name = module.adapter, module.params['name']
     current = adapter.find_sip_endpoint(name)
-    if params['state'] == 'absent':
+    if module.params['state'] == 'absent':
         module.delete(adapter.sip_endpoint, current, label=name)
         return module.exit_resource('sip_endpoint', adapter.sip_endpoint, None)
-    endpoint = module.ensure(adapter.sip_endpoint, current, adapter.sip_endpoint_desired(params, current),
-                             label=name, lookup=lambda: adapter.find_sip_endpoint(name, cached=False))
+    endpoint = module.ensure(adapter.sip_endpoint, current, adapter.sip_endpoint_desired(module.params, current),
+                             label=name, lookup=lambda: adapter.find_sip_endpoint(name, refresh=True))
     return module.exit_resource('sip_endpoint', adapter.sip_endpoint, endpoint)
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        label=dict(type='str'),
-        username=dict(type='str'),
-        secret=dict(type='str', no_log=True),
-        host=dict(type='str'),
-        port=dict(type='int'),
-        type=dict(type='str', choices=['peer', 'friend', 'user']),
-        options=dict(type='raw'),
-        options_mode=dict(type='str', default='merge', choices=['merge', 'exact']),
-        templates=dict(type='list', elements='str'),
-        transport=dict(type='str'),
-    )
-    argument_spec.update((section, dict(type='raw')) for section in SECTION_OPTIONS)
-    WazoModule(argument_spec=argument_spec, required_by=dict(port='host'),
-               ranges=dict(port=(1, 65535))).run(ensure_sip_endpoint)
+    WazoModule(SIP_ENDPOINT).run(ensure_sip_endpoint)
 
 
 if __name__ == '__main__':

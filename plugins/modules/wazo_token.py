@@ -126,87 +126,33 @@ tenant_uuid:
   sample: a0000000-0000-4000-8000-000000000002
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.wazo.confd.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, HAS_REQUESTS, MASK, REQUESTS_IMPORT_ERROR, ConfdClient, ConfdError,
-)
+from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.resources import TOKEN
+from ansible_collections.wazo.confd.plugins.module_utils.spec import WazoError
 
 
-def open_session(client, token_given, secrets):
-    """state=present: create a token unless one was given, then detect the API generation with it."""
-    result = dict(changed=False, token_created=False)
-    if not token_given:
+def session(module):
+    client = module.client
+    if module.params['state'] == 'absent':
+        if not client.auth_url:
+            raise WazoError('wazo_auth_url or wazo_url is required to revoke a token')
+        revoked = client.revoke(module.params['wazo_token'])
+        return module.exit_json(changed=revoked, token_revoked=revoked)
+    created = not module.params['wazo_token']
+    if created:
         client.login()
-        # The client hands every token it obtains to on_secret: that is where the new one is read.
-        result.update(changed=True, token_created=True, token=secrets[-1], tenant_uuid=client.token_tenant_uuid)
-    try:
-        result['api_generation'] = client.generation
-    except ConfdError:
-        if result['token_created']:
-            # The caller gets no token to revoke when the task fails: this one goes now.
-            client.close()
-        raise
-    result['wazo_version'] = client.wazo_version
-    if token_given:
-        # Revokes nothing but a token the client had to obtain itself (given token rejected, credentials known).
-        client.close()
-    return result
-
-
-def close_session(module, client, token):
-    """state=absent: revoke the given token; an unknown token is fine, a failure is a warning."""
-    result = dict(changed=False, token_revoked=False)
-    try:
-        client.request('DELETE', '/token/%s' % token, service='auth')
-    except ConfdError as error:
-        if error.status != 404:
-            module.warn('Could not revoke the wazo-auth token: %s' % client.scrub(error.describe()))
-        return result
-    finally:
-        # A token the client had to obtain itself (the given one refused, credentials known) goes too.
-        client.close()
-    result.update(changed=True, token_revoked=True)
-    return result
+    result = dict(changed=created, token_created=created, api_generation=client.generation,
+                  wazo_version=client.wazo_version)
+    if created:
+        # The session outlives the task: the caller revokes the token (state=absent), so it is returned as it is.
+        token = client.hand_over()
+        module.no_log_values.discard(token)
+        result.update(token=token, tenant_uuid=client.token_tenant_uuid)
+    module.exit_json(**result)
 
 
 def main():
-    argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
-    argument_spec.update(state=dict(type='str', default='present', choices=['present', 'absent']))
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_if=[('state', 'absent', ['wazo_token'])])
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-
-    params = dict(module.params)
-    token_given = params.get('wazo_token')
-    if module.params['state'] == 'absent' and not token_given:
-        module.fail_json(msg='wazo_token: required to revoke a token (state=absent), and empty')
-    if module.params['state'] == 'absent' and not params.get('wazo_auth_url') and not params.get('wazo_url'):
-        module.fail_json(msg='wazo_auth_url or wazo_url is required to revoke a token')
-    secrets = []
-
-    def warn(message):
-        # The token to revoke is part of a request path, which the client's warnings (retries) may quote.
-        for secret in [token_given] + secrets:
-            if secret:
-                message = message.replace(secret, MASK)
-        module.warn(message)
-
-    try:
-        client = ConfdClient.from_params(params, warn=warn, on_secret=secrets.append)
-    except ValueError as error:
-        module.fail_json(msg=str(error))
-
-    try:
-        if module.params['state'] == 'present':
-            result = open_session(client, token_given, secrets)
-        else:
-            result = close_session(module, client, token_given)
-    except ConfdError as error:
-        module.fail_json(msg=client.scrub(error.describe()), method=error.method, path=error.path,
-                         status=error.status, messages=[client.scrub(m) for m in error.messages])
-    module.exit_json(**result)
+    WazoModule(TOKEN).run(session)
 
 
 if __name__ == '__main__':

@@ -93,28 +93,18 @@ api_requests:
   type: int
 '''
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import TRUNK, get_adapter
-from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoError, WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.resources import TRUNK
 
 
 def ensure_trunk(module):
-    adapter = get_adapter(module)
-    params = module.params
-    name = params['name']
+    adapter, name = module.adapter, module.params['name']
     trunk = adapter.find_trunk(name)
-    if params['state'] == 'absent':
+    if module.params['state'] == 'absent':
         module.delete(TRUNK, trunk, label=name)
         return module.exit_resource('trunk', TRUNK, None)
-    endpoint = None
-    if trunk is None:
-        endpoint = adapter.find_sip_endpoint(name)
-        if endpoint is None:
-            module.missing_parent('SIP endpoint named %r' % name, 'name',
-                                  'create it with wazo.confd.wazo_sip_endpoint first')
-            endpoint = {'name': name}
-        elif endpoint.get('line'):
-            raise WazoError('SIP endpoint %r belongs to a line, not to a trunk' % name, 'name')
-    plan = module.plan(TRUNK, trunk, adapter.trunk_desired(params, trunk), label=name)
+    endpoint = None if trunk else adapter.endpoint_for_new_trunk(name)
+    plan = module.plan(TRUNK, trunk, adapter.trunk_desired(module.params, trunk), label=name)
     module.apply(plan)
     linked = endpoint is not None and module.bind(plan, lambda trunk_id: module.link(
         adapter.trunk_endpoint_path(trunk_id, endpoint), linked=False, diff_key='endpoint_sip', after=name))
@@ -122,14 +112,7 @@ def ensure_trunk(module):
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        context=dict(type='str'),
-        outgoing_caller_id_format=dict(type='str', choices=['+E164', 'E164', 'national']),
-        twilio_incoming=dict(type='bool'),
-    )
-    WazoModule(argument_spec=argument_spec).run(ensure_trunk)
+    WazoModule(TRUNK).run(ensure_trunk)
 
 
 if __name__ == '__main__':

@@ -29,7 +29,8 @@ FQCN = "%s.%s" % (GALAXY["namespace"], GALAXY["name"])
 # development files and outputs that must never ship (patterns on the path inside the tarball)
 FORBIDDEN = [
     ".ci", ".ci/*", ".git", ".git/*", ".gitignore", ".venv*", "build", "build/*", "tests/output", "tests/output/*",
-    "Makefile", "requirements-dev*.txt", "requirements-oldest.txt", ".ansible-lint", ".ansible", ".ansible/*",
+    "Makefile", "requirements-dev*.txt", "requirements-oldest.txt", "requirements-importer.txt", ".ansible-lint",
+    ".ansible", ".ansible/*",
     ".cache", ".cache/*", "*__pycache__*", "*.pyc", "*.pytest_cache*", "*.tar.gz",
     "benchmarks", "benchmarks/*", ".benchmarks*", "docs/_readme_sections.md",
 ]
@@ -105,7 +106,7 @@ def test_tarball_holds_no_development_files(members, directories):  # pylint: di
 
 
 def test_tarball_holds_the_collection(members):  # pylint: disable=redefined-outer-name
-    # docs/ holds the AWX credential type the awx_credential_type playbook loads; the README's quick try runs the
+    # docs/ holds the AWX credential type the README's AWX playbook loads; the README's quick try runs the
     # simulator from the installed collection
     expected = set(REQUIRED) | tracked_files("plugins", "roles", "playbooks", "meta", "changelogs", "docs",
                                              "tests/confd_simulator", "tests/__init__.py")

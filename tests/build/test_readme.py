@@ -6,7 +6,12 @@
 * The AWX credential type shown in the README is docs/awx/credential_type.yml (help texts aside).
 * meta/execution-environment.yml gives ansible-builder the requirement files, read the way its introspection
   reads them.
-* Every module has an example task in the README; every relative link of README.md and docs/*.md resolves.
+* Every module has an example task in the README. README.md, docs/*.md and the roles' READMEs, which Galaxy and
+  Automation Hub show outside the repository, link with full URLs, and those into the repository resolve; the README
+  has the sections Automation Hub's certification asks for.
+* Every role has the README that Galaxy shows on its page (Galaxy refuses a collection whose role has none); its
+  variable summary names every variable of the role's argument specs and no other, and its example playbook passes
+  them.
 """
 
 import os
@@ -16,10 +21,14 @@ import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as _galaxy:
+    GALAXY = yaml.safe_load(_galaxy)
 MODULES = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
                  if name.endswith(".py") and not name.startswith("_"))
+ROLES = sorted(name for name in os.listdir(os.path.join(ROOT, "roles")) if os.path.isdir(os.path.join(ROOT, "roles", name)))
 DOCUMENTS = ["README.md"] + sorted(os.path.join("docs", name) for name in os.listdir(os.path.join(ROOT, "docs"))
-                                   if name.endswith(".md") and not name.startswith("_"))
+                                   if name.endswith(".md") and not name.startswith("_")) + \
+    [os.path.join("roles", role, "README.md") for role in ROLES]
 
 
 def read(path):
@@ -112,18 +121,69 @@ def slug(heading):
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
-def test_relative_links_resolve(document):
+def test_links_work_where_the_page_is_shown(document):
+    """Galaxy and Automation Hub show these pages outside the repository, where a relative link leads nowhere: links
+    are full URLs, and those into the repository (galaxy.yml's repository, branch main) name a file it has."""
     text = read(document)
-    broken = []
+    base = GALAXY["repository"].rstrip("/") + "/blob/main/"
+    relative, broken = [], []
     for target in re.findall(r"\]\(([^)\s]+)\)", text):
-        if re.match(r"^[a-z]+:", target):
+        if not re.match(r"^https?://", target):
+            relative.append(target)
             continue
-        path, anchor = (target.split("#", 1) + [""])[:2]
-        resolved = os.path.normpath(os.path.join(os.path.dirname(document), path)) if path else document
-        if not os.path.exists(os.path.join(ROOT, resolved)):
+        if not target.startswith(base):
+            continue
+        path, anchor = (target[len(base):].split("#", 1) + [""])[:2]
+        if not os.path.exists(os.path.join(ROOT, path)):
             broken.append(target)
-        elif anchor and resolved.endswith(".md"):
-            headings = [slug(line.lstrip("#")) for line in read(resolved).splitlines() if line.startswith("#")]
+        elif anchor and path.endswith(".md"):
+            headings = [slug(line.lstrip("#")) for line in read(path).splitlines() if line.startswith("#")]
             if anchor not in headings:
                 broken.append(target)
-    assert broken == []
+    assert relative == [], "relative links"
+    assert broken == [], "links to files or headings the repository does not have"
+
+
+def test_readme_has_the_sections_certification_asks_for():
+    """Automation Hub's README requirements: requirements with the minimum Python, installation, release notes
+    linking to the changelog, license linking to the license file."""
+    sections = {}
+    for block in re.split(r"^## ", read("README.md"), flags=re.M)[1:]:
+        heading, body = (block.split("\n", 1) + [""])[:2]
+        sections[heading.strip()] = body
+    base = GALAXY["repository"].rstrip("/") + "/blob/main/"
+    assert "Python on the node that runs the modules" in sections["Requirements and supported versions"]
+    assert "Installation" in sections
+    assert "](%schangelogs/changelog.yaml)" % base in sections["Release notes"]
+    assert "](%sCOPYING)" % base in sections["License"]
+
+
+def role_options(role):
+    specs = yaml.safe_load(read(os.path.join("roles", role, "meta", "argument_specs.yml")))["argument_specs"]
+    return specs["main"]["options"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_readme_summarises_its_variables(role):
+    """Names are written in full (provider_interconnection_port) or, after one in full, as their suffix (`_port`)."""
+    text = read(os.path.join("roles", role, "README.md"))
+    options = role_options(role)
+    prefix = role + "_"
+    named = set(re.findall(r"\b(%s[a-z0-9_]*[a-z0-9])" % re.escape(prefix), text))
+    named |= {prefix + suffix for suffix in re.findall(r"`_([a-z0-9_]+)`", text)}
+    assert sorted(named - set(options)) == [], "the README names variables the role does not have"
+    assert sorted(set(options) - named) == [], "the README's summary misses variables of the role"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_readme_example_passes_the_argument_specs(role):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator  # pylint: disable=import-outside-toplevel
+    text = read(os.path.join("roles", role, "README.md"))
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert blocks, "roles/%s/README.md has no example playbook" % role
+    plays = yaml.safe_load(blocks[0])
+    entries = [entry for play in plays for entry in play.get("roles", [])
+               if isinstance(entry, dict) and entry.get("role") == "wazo.confd." + role]
+    assert entries, "the example playbook does not use wazo.confd.%s" % role
+    result = ArgumentSpecValidator(role_options(role)).validate(entries[0]["vars"])
+    assert result.error_messages == []

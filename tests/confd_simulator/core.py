@@ -21,12 +21,13 @@ SEED_TENANT_SLUG = "acme"
 
 
 class ApiError(Exception):
-    """An error answered as a JSON list of strings."""
+    """An error answered as a JSON list of strings (or as ``body``, when given)."""
 
-    def __init__(self, status, messages):
+    def __init__(self, status, messages, body=None):
         super().__init__(status, messages)
         self.status = status
         self.messages = list(messages)
+        self.body = body
 
 
 class HtmlNotFound(Exception):
@@ -77,6 +78,42 @@ def bad_request():
 
 def unexpected(text):
     return ApiError(500, ["Unexpected error: " + text])
+
+
+INT32 = (-2 ** 31, 2 ** 31 - 1)  # PostgreSQL INTEGER
+INT64 = (-2 ** 63, 2 ** 63 - 1)  # PostgreSQL BIGINT
+
+
+def _integers(value):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _integers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _integers(item)
+
+
+def commit_failure():
+    """A database error raised when the request's transaction commits, after confd's handler has returned
+    (outside its error wrapper): Flask's own 500 body."""
+    return ApiError(500, [], body={"message": "Internal Server Error"})
+
+
+def check_db_integers(data, prefix="", at_commit=False):
+    """What PostgreSQL answers when a validated body writes an integer beyond INTEGER into its column:
+    marshmallow's Integer has no bound, so confd sends it and the INSERT/UPDATE fails (500, nothing
+    written). Call it right before storing, once every 400 check has passed. ``prefix``: how confd's
+    message starts (e.g. SQLAlchemy's autoflush note); ``at_commit``: the UPDATE is only flushed when the
+    transaction commits (commit_failure)."""
+    for number in _integers(data):
+        if not INT32[0] <= number <= INT32[1]:
+            if at_commit:
+                raise commit_failure()
+            raise unexpected(prefix + "(psycopg2.errors.NumericValueOutOfRange) integer out of range")
 
 
 # Flask's 404 page: Werkzeug >= 2.1 (CURRENT) and the older one (LEGACY).
@@ -217,15 +254,27 @@ class Request:
     def current(self):
         return self.generation == "current"
 
+    def read_body(self):
+        """Flask's ``request.get_json(force=True)`` (CURRENT): no body at all is a 400.
+
+        Resources whose item PUT goes through a confd "middleware" (incalls, extensions, contexts,
+        SIP endpoints, users, voicemails) read the body before they look the item up, so a PUT without a
+        body on an unknown id answers this 400 rather than the 404; call it first there.
+        """
+        if self.body is NO_BODY and self.current:
+            raise bad_request()
+
     def json_object(self):
-        """The body of a POST/PUT that reads one, as marshmallow would see it."""
-        if self.body is NO_BODY:
-            if self.current:
-                raise bad_request()
+        """The body of a POST/PUT that reads one, as confd's schemas see it after ``BaseSchema.ensure_dict``
+        (``data or {}``): no body (LEGACY), null, [], "", 0 and false are ``{}``; any other non-object is
+        marshmallow's ``Invalid input type.``"""
+        self.read_body()
+        body = {} if self.body is NO_BODY else self.body
+        if not body:
             return {}
-        if not isinstance(self.body, dict):
+        if not isinstance(body, dict):
             raise input_error("_schema: ['Invalid input type.']")
-        return self.body
+        return body
 
 
 # --------------------------------------------------------------------------- state
@@ -306,11 +355,25 @@ def _int_param(req, name, default):
     return value, None
 
 
+_BOOLEAN_STRINGS = {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "1",
+                    "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
+_YES_NO = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"}  # not for LEGACY's marshmallow 3.0.0b14
+
+
+def _bool_param(req, name):
+    """xivo's mallow Boolean (marshmallow's truthy/falsy strings), with its dict-shaped message."""
+    raw = req.query.get(name)
+    if raw is None or raw in _BOOLEAN_STRINGS or (req.current and raw in _YES_NO):
+        return None
+    return {"message": "Not a valid boolean.", "constraint_id": "type", "constraint": "boolean"}
+
+
 def list_parameters(req, columns, default_order):
-    """Validate limit/offset/direction/order like confd's ListSchema then xivo-dao's SearchSystem."""
+    """Validate limit/offset/recurse, then direction/order, like confd's ListSchema (fields limit, offset,
+    search, recurse, in that order) then xivo-dao's SearchSystem."""
     limit, limit_error = _int_param(req, "limit", None)
     offset, offset_error = _int_param(req, "offset", 0)
-    errors = [("limit", limit_error), ("offset", offset_error)]
+    errors = [("limit", limit_error), ("offset", offset_error), ("recurse", _bool_param(req, "recurse"))]
     messages = ["Input Error - %s: %r" % (name, error) for name, error in errors if error is not None]
     if messages:
         raise ApiError(400, messages)
@@ -322,7 +385,26 @@ def list_parameters(req, columns, default_order):
     order = req.query.get("order") or default_order  # xivo-dao: an empty order means the default one
     if order not in columns:
         raise input_error("order: column '%s' was not found" % order)
+    for number in (limit, offset):  # LIMIT/OFFSET are BIGINT for PostgreSQL: the query fails
+        if number is not None and number > INT64[1]:
+            raise unexpected("(psycopg2.errors.NumericValueOutOfRange) bigint out of range")
     return limit, offset, direction, order
+
+
+def _integer_filter(wanted):
+    """xivo-dao's exact filter on an Integer column: a value int() rejects matches nothing; any other is
+    sent as text that PostgreSQL casts to INTEGER, which fails (500) out of range or with an underscore."""
+    try:
+        number = int(wanted)
+    except ValueError:
+        return None
+    if "_" in wanted:
+        raise unexpected('(psycopg2.errors.InvalidTextRepresentation) invalid input syntax for type integer: "%s"'
+                         % wanted)
+    if not INT32[0] <= number <= INT32[1]:
+        raise unexpected('(psycopg2.errors.NumericValueOutOfRange) value "%s" is out of range for type integer'
+                         % wanted.strip())
+    return number
 
 
 def paginate(req, items, columns, default_order, search_columns=(), int_columns=(), ci_order=(),
@@ -346,11 +428,10 @@ def paginate(req, items, columns, default_order, search_columns=(), int_columns=
         elif name in columns:
             getter = columns[name]
             if name in int_columns:
-                try:
-                    number = int(wanted)
-                except ValueError:  # xivo-dao: a non-integer value for an Integer column matches nothing
+                number = _integer_filter(wanted)
+                if number is None:  # xivo-dao: a non-integer value for an Integer column matches nothing
                     selected = []
-                    break
+                    continue
                 selected = [item for item in selected if getter(item) == number]
             else:
                 selected = [item for item in selected if _exact(getter(item), wanted)]

@@ -12,8 +12,10 @@ from .core import ApiError
 
 MISSING = object()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# marshmallow's Boolean: CURRENT's sets; LEGACY ran marshmallow 3.0.0b14, without y/yes/n/no (or their capitals)
 _TRUTHY = {True, "t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"}
 _FALSY = {False, "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"}
+_YES_NO = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"}
 
 
 class Invalid(Exception):
@@ -108,8 +110,10 @@ def _as_float(value):
         raise Invalid(["Not a valid number."]) from error
 
 
-def _as_bool(value):
+def _as_bool(value, generation="current"):
     try:
+        if generation == "legacy" and value in _YES_NO:
+            raise Invalid(["Not a valid boolean."])
         if value in _TRUTHY:
             return True
         if value in _FALSY:
@@ -184,7 +188,12 @@ class Field:
             raise Invalid(["Field may not be null."])
         if self.kind == "nested":
             return self._nested(value, generation)
-        value = self.kind(value, generation) if callable(self.kind) else _KINDS[self.kind](value)
+        if callable(self.kind):
+            value = self.kind(value, generation)
+        elif self.kind == "bool":
+            value = _as_bool(value, generation)
+        else:
+            value = _KINDS[self.kind](value)
         messages = [message for message in (check(value, generation) for check in self.validators) if message]
         if messages:
             raise Invalid(messages)
@@ -193,8 +202,8 @@ class Field:
     def _nested(self, value, generation):
         if not self.many:
             return load_dict(self.schema, value, generation, schema_check=self.schema_check)
-        if not isinstance(value, list):
-            raise Invalid({"_schema": ["Invalid input type."]})
+        if not isinstance(value, list):  # marshmallow's Nested(many=True) wants a collection
+            raise Invalid(["Invalid type."])
         loaded, errors = [], {}
         for index, item in enumerate(value):
             try:
@@ -206,8 +215,15 @@ class Field:
         return loaded
 
 
-def load_dict(schema, data, generation, partial=False, schema_check=None):
-    """Load ``data`` against ``schema``; raise Invalid(errors dict) on failure."""
+def load_dict(schema, data, generation, partial=False, schema_check=None, ensure_dict=True):
+    """Load ``data`` against ``schema``; raise Invalid(errors dict) on failure.
+
+    confd's schemas derive from BaseSchema, whose ``ensure_dict`` pre-load makes ``data or {}`` of what
+    they load, nested objects included: null, [], "", 0 and false load as {} (``ensure_dict=False`` for
+    the few schemas that are not BaseSchemas, such as the destination's type dispatch).
+    """
+    if ensure_dict:
+        data = data or {}
     if not isinstance(data, dict):
         raise Invalid({"_schema": ["Invalid input type."]})
     result, errors = {}, {}

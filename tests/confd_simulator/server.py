@@ -99,7 +99,7 @@ class Simulator:
                 req.tenant = auth.verify_confd_access(self.state, lookup, path, req.headers)
             result = matched.handler(req)
         except ApiError as error:
-            return Reply(error.status, error.messages)
+            return Reply(error.status, error.messages if error.body is None else error.body)
         except HtmlNotFound:
             return Reply(404, HTML_404[generation])
         except Exception as error:  # pylint: disable=broad-except  # confd answers 500 on any crash

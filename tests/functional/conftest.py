@@ -27,7 +27,8 @@ Playbooks run with the ansible-playbook of the venv running pytest, on localhost
 connection and that venv's Python as interpreter, with this repository as the wazo.confd collection.
 Extra vars and environment give them the simulator's connection: wazo_confd_url, wazo_auth_url,
 wazo_token, wazo_tenant, api_generation (and WAZO_CONFD_URL, WAZO_AUTH_URL, WAZO_TOKEN, WAZO_TENANT,
-WAZO_API_GENERATION; pass ``env={"WAZO_TOKEN": None}`` to unset one, ``connection_env=False`` for none).
+WAZO_API_GENERATION; pass ``env={"WAZO_TOKEN": None}`` to unset one, ``connection_env=False`` for none;
+``connection_extra_vars=False`` leaves them out of the extra vars).
 """
 
 import json
@@ -338,13 +339,15 @@ class AnsibleRunner:
         return environment
 
     def run_playbook(self, playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
-                     expect_rc=None, connection_env=True, args=(), timeout=None):
+                     expect_rc=None, connection_env=True, args=(), timeout=None, connection_extra_vars=True):
         """Run ``playbook`` (YAML text, a list of plays, or a path relative to the repository root);
-        ``timeout`` (seconds) for long batches, else WAZO_TEST_PLAYBOOK_TIMEOUT."""
+        ``timeout`` (seconds) for long batches, else WAZO_TEST_PLAYBOOK_TIMEOUT; ``connection_extra_vars=False``
+        leaves the connection out of the extra vars (for a playbook that passes such variables to its modules, so
+        that the environment alone connects it)."""
         self._runs += 1
         record = os.path.join(self.workdir, "record-%d.jsonl" % self._runs)
         inventory = self._write("inventory.ini", "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-        variables = dict(self.connection_vars(), wazo_sim_url=self.sim.url)
+        variables = dict(self.connection_vars() if connection_extra_vars else {}, wazo_sim_url=self.sim.url)
         variables.update(extra_vars or {})
         command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory,
                    "-e", "@" + self._write("extra-vars-%d.json" % self._runs, json.dumps(variables))]

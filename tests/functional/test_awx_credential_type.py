@@ -1,18 +1,20 @@
 """AWX / automation controller: the "Wazo API" credential type of docs/awx/credential_type.yml.
 
 * Each of its injectors sets the WAZO_* variable that the connection option of the same name falls back to
-  (CONNECTION_ARGUMENT_SPEC of plugins/module_utils/client.py), the secrets are secret inputs, and every connection
+  (CONNECTION_ARGUMENT_SPEC of plugins/module_utils/connection.py), the secrets are secret inputs, and every connection
   option has such a fallback, documented in the doc fragment and mirrored by the role's variables.
 * Rendered the way the controller renders injectors (a Jinja2 sandbox where an input that is not filled in is
   undefined, so an empty string, a missing boolean False, file templates written to a temporary file), the
   environment it gives is all a job needs: playbooks with no connection option at all run against the simulator.
-* playbooks/awx_credential_type.yml hands the definition to awx.awx.credential_type unchanged (the controller's
-  own "{{ ... }}" templates included), checked with a stand-in module since awx.awx is not installed here.
+* The playbook of the README's AWX section, saved next to a copy of the definition as the README says, hands it to
+  awx.awx.credential_type unchanged (the controller's own "{{ ... }}" templates included), checked with a stand-in
+  module: the collection does not depend on awx.awx.
 """
 
 import json
 import os
 import re
+import shutil
 import sys
 
 import pytest
@@ -54,7 +56,7 @@ module.exit_json(changed=True)
 def connection_spec(collections_path):
     if collections_path not in sys.path:
         sys.path.insert(0, collections_path)
-    from ansible_collections.wazo.confd.plugins.module_utils.client import CONNECTION_ARGUMENT_SPEC  # pylint: disable=import-outside-toplevel,import-error
+    from ansible_collections.wazo.confd.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC  # pylint: disable=import-outside-toplevel,import-error
     return CONNECTION_ARGUMENT_SPEC
 
 
@@ -199,15 +201,26 @@ def test_job_with_an_incomplete_credential_fails_clearly(sim, ansible, tmp_path)
 # -- the playbook that creates the credential type ---------------------------------------------
 
 
+def readme_playbook():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        found = re.search(r"<!-- awx:playbook\b[^>]*-->\s*```yaml\n(.*?)```", handle.read(), re.S)
+    assert found, "README.md has no ```yaml block after <!-- awx:playbook -->"
+    return found.group(1)
+
+
 @pytest.mark.generation("current")
 def test_awx_credential_type_playbook_sends_the_definition_unchanged(ansible, collections_path, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "create_credential_type.yml").write_text(readme_playbook(), encoding="utf-8")
+    shutil.copy(os.path.join(ROOT, "docs", "awx", "credential_type.yml"), str(project / "credential_type.yml"))
     record = tmp_path / "credential_type.json"
     modules = tmp_path / "stand-in" / "ansible_collections" / "awx" / "awx" / "plugins" / "modules"
     modules.mkdir(parents=True)
     (modules / "credential_type.py").write_text(STAND_IN_MODULE % str(record), encoding="utf-8")
     (modules.parent.parent / "MANIFEST.json").write_text(json.dumps({"collection_info": {
         "namespace": "awx", "name": "awx", "version": "0.0.0"}}), encoding="utf-8")
-    result = ansible.run_playbook("playbooks/awx_credential_type.yml", connection_env=False, env={
+    result = ansible.run_playbook(str(project / "create_credential_type.yml"), connection_env=False, env={
         "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([str(tmp_path / "stand-in"), collections_path])})
     assert result.rc == 0, result.output()
     sent = json.loads(record.read_text(encoding="utf-8"))

@@ -230,6 +230,9 @@ CASES = [
     case("role: present provider without host", "role", provider(host=None), [PROVIDER, "host: required"]),
     case("role: registration without username", "role", provider(username=None),
          [PROVIDER, "username: required", "registers"]),
+    # the converged provider may leave its password out (the server keeps it); a new one that registers may not
+    case("role: new provider that registers without password", "role", provider(name="prov-new", password=None),
+         ["prov-new", "password: required for a new provider that registers"]),
     case("role: caller id format not a choice", "role", provider(caller_id_format="+33"),
          ["caller_id_format", "must be one of"]),
     case("role: port not an integer", "role", provider(port="five"), ["port", "int"]),

@@ -118,3 +118,14 @@ def test_bad_input_fails_naming_the_option_with_zero_writes(sim, ansible, overri
     result = ansible.run_tasks([task_options], expect_rc=2)
     assert option in result.task("wazo_sip_endpoint").msg
     assert writes(sim) == []
+
+
+def test_endpoint_without_username_keeps_its_name_then_a_trunk_finds_it(sim, ansible):
+    # an IP-authenticated trunk: no username; a legacy server would name the endpoint after a random username
+    tasks = [endpoint(username=None, secret=None), {"name": "wazo_trunk", "wazo.confd.wazo_trunk": {"name": PROVIDER}}]
+    created = ansible.run_tasks(tasks, expect_rc=0)
+    assert created.task("wazo_sip_endpoint").result["sip_endpoint"]["name"] == PROVIDER
+    assert created.task("wazo_trunk").changed
+    sim.clear_requests()
+    again = ansible.run_tasks(tasks, expect_rc=0)
+    assert not again.changed_tasks and writes(sim) == []

@@ -50,7 +50,9 @@ def test_caller_id_format_on_legacy_fails_instead_of_being_dropped(sim, ansible)
     ansible.run_tasks([endpoint()], expect_rc=0)
     sim.clear_requests()
     result = ansible.run_tasks([trunk(outgoing_caller_id_format="national")], expect_rc=2)
-    assert result.task("wazo_trunk").msg.startswith("outgoing_caller_id_format: is not supported by legacy servers")
+    assert result.task("wazo_trunk").msg.startswith(
+        "outgoing_caller_id_format: is only available on Wazo 20.13 and later; this server, Wazo 20.12 and older "
+        "(legacy API), silently drops it")
     assert writes(sim) == []
 
 

@@ -3,7 +3,7 @@
 import importlib
 import importlib.util
 
-from ..core import not_found, paginate, route
+from ..core import check_db_integers, not_found, paginate, route
 from ..fields import load
 
 _PACKAGE = __name__.rsplit(".", 1)[0]
@@ -45,8 +45,11 @@ class Collection:
 
     def __init__(self, table, path, resource, *, schema, render, columns, default_order, by_id=True, by_uuid=False,
                  generations=("current", "legacy"), prepare=None, int_columns=("id",), list_options=None,
-                 on_delete=None, uuid_meta="uuid", schema_check=None):
+                 on_delete=None, uuid_meta="uuid", uuid_shown=str, schema_check=None, body_first=False):
         self.table, self.path, self.resource = table, path, resource
+        # uuid_shown: how a not-found message prints a uuid (str: quoted, uuid.UUID: UUID('...'));
+        # body_first: confd reads the PUT body before the lookup (resources with a "middleware")
+        self.uuid_shown, self.body_first = uuid_shown, body_first
         self.schema, self.render, self.columns, self.default_order = schema, render, columns, default_order
         self.prepare, self.on_delete, self.list_options = prepare, on_delete, list_options
         self.int_columns, self.uuid_meta = int_columns, uuid_meta
@@ -66,7 +69,7 @@ class Collection:
         for record in req.state.tables[self.table].values():
             if record.get("uuid") == wanted:
                 return record
-        raise not_found(self.resource, **{self.uuid_meta: wanted})
+        raise not_found(self.resource, **{self.uuid_meta: self.uuid_shown(wanted)})
 
     def list(self, req):
         columns = self.columns(req)
@@ -81,8 +84,9 @@ class Collection:
         record = {"tenant_uuid": req.tenant}
         if self.prepare:
             self.prepare(req, record, data, True)
+        key = record.setdefault("id", req.state.next_id(self.table))  # the INSERT takes the id, then may fail
+        check_db_integers(data)
         record.update(data)
-        key = record.setdefault("id", req.state.next_id(self.table))
         req.state.tables[self.table][key] = record
         return 201, self.render(req, record)
 
@@ -90,11 +94,14 @@ class Collection:
         return 200, self.render(req, self.find(req))
 
     def update(self, req):
+        if self.body_first:
+            req.read_body()
         record = self.find(req)
         data = load(self.schema(req.generation), req.json_object(), req.generation, partial=True,
                     schema_check=self.schema_check(req.generation))
         if self.prepare:
             self.prepare(req, record, data, False)
+        check_db_integers(data)
         record.update(data)
         return 204, None
 

@@ -146,6 +146,7 @@ def _rename(state, old, new):
 
 @route("PUT", "/contexts/<int:context_id>")
 def update_context(req):
+    req.read_body()  # a middleware resource: the body is read before the lookup
     record = get_record(req, "contexts", req.params["context_id"], "Context")
     data = load(_schema(req.generation, False), _with_label(req, req.json_object()), req.generation, partial=True)
     new_name = data.get("name", record["name"])

@@ -65,7 +65,7 @@ def _specific_schema(kind, generation):
 
 def _required_choice(value, name, choices, generation):
     """One discriminating key (type, application, cause): marshmallow validates it before the rest."""
-    loaded = load_dict([Field(name, "str", one_of(*choices), required=True)], value, generation)
+    loaded = load_dict([Field(name, "str", one_of(*choices), required=True)], value, generation, ensure_dict=False)
     return loaded[name]
 
 

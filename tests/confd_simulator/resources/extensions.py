@@ -82,6 +82,14 @@ def check_incall_range(context, exten):
         raise input_error("Extension '%s' is outside of range for context '%s'" % (exten, context["name"]))
 
 
+def _get_extension(req):
+    """The extension of an /extensions/{id} route: LEGACY looks it up among non-feature extensions, and
+    its not-found message says so ('is_feature': False); association routes print the id only."""
+    extension_id = req.params["extension_id"]
+    shown = {"id": extension_id} if req.current else {"id": extension_id, "is_feature": False}
+    return get_record(req, "extensions", extension_id, "Extension", **shown)
+
+
 @route("GET", "/extensions")
 def list_extensions(req):
     contexts = req.memo("context_types", lambda: {c["name"]: c["type"] for c in req.state.tables["contexts"].values()})
@@ -107,12 +115,13 @@ def create_extension(req):
 
 @route("GET", "/extensions/<int:extension_id>")
 def get_extension(req):
-    return 200, render(req, get_record(req, "extensions", req.params["extension_id"], "Extension"))
+    return 200, render(req, _get_extension(req))
 
 
 @route("PUT", "/extensions/<int:extension_id>")
 def update_extension(req):
-    record = get_record(req, "extensions", req.params["extension_id"], "Extension")
+    req.read_body()  # a middleware resource: the body is read before the lookup
+    record = _get_extension(req)
     data = load(_SCHEMA, req.json_object(), req.generation, partial=True)
     exten, context_name = data.get("exten", record["exten"]), data.get("context", record["context"])
     context = require_context(req.state, context_name)
@@ -135,7 +144,7 @@ def update_extension(req):
 
 @route("DELETE", "/extensions/<int:extension_id>")
 def delete_extension(req):
-    record = get_record(req, "extensions", req.params["extension_id"], "Extension")
+    record = _get_extension(req)
     owner = record["owner"]
     if owner:
         raise resource_associated("Extension", owner["type"], extension_id=record["id"], associated_id=owner["typeval"])

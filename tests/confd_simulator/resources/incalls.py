@@ -1,6 +1,6 @@
 """/incalls and incall <-> extension (one extension per incall; LEGACY keeps the DID after dissociation)."""
 
-from ..core import paginate, resource_associated, resource_error, route, unexpected
+from ..core import check_db_integers, paginate, resource_associated, resource_error, route, unexpected
 from ..fields import Field, length, load, one_of
 from . import destinations
 from .common import get_record, tenant_records
@@ -71,6 +71,7 @@ def create_incall(req):
     data = load(_schema(req.generation), req.json_object(), req.generation)
     destinations.validate_targets(req.state, data["destination"])
     record = dict(data, id=req.state.next_id("incalls"), tenant_uuid=req.tenant, legacy_did=None)
+    check_db_integers(data)
     req.state.tables["incalls"][record["id"]] = record
     return 201, render(req, record)
 
@@ -82,10 +83,12 @@ def get_incall(req):
 
 @route("PUT", "/incalls/<int:incall_id>")
 def update_incall(req):
+    req.read_body()  # a middleware resource: the body is read before the lookup
     record = get_record(req, "incalls", req.params["incall_id"], "Incall")
     data = load(_schema(req.generation), req.json_object(), req.generation, partial=True)
     if "destination" in data:
         destinations.validate_targets(req.state, data["destination"])
+    check_db_integers(data)
     record.update(data)
     return 204, None
 

@@ -1,6 +1,6 @@
 """/outcalls, PUT /outcalls/{id}/trunks (ordered list) and outcall <-> extension (dial patterns)."""
 
-from ..core import not_permitted, param_not_found, paginate, resource_associated, resource_error, resource_exists, route
+from ..core import check_db_integers, not_permitted, param_not_found, paginate, resource_associated, resource_error, resource_exists, route
 from ..fields import Field, length, load, regexp, value_range
 from .common import get_record, optional_module, tenant_records
 from .contexts import find_context
@@ -67,6 +67,7 @@ def create_outcall(req):
     data = load(_schema(req.generation), req.json_object(), req.generation)
     _check_unique_name(req, data["name"])
     record = dict(data, id=req.state.next_id("outcalls"), tenant_uuid=req.tenant, trunk_ids=[])
+    check_db_integers(data)
     req.state.tables["outcalls"][record["id"]] = record
     return 201, render(req, record)
 
@@ -82,6 +83,7 @@ def update_outcall(req):
     data = load(_schema(req.generation), req.json_object(), req.generation, partial=True)
     if "name" in data:
         _check_unique_name(req, data["name"], record["id"])
+    check_db_integers(data)
     record.update(data)
     return 204, None
 
@@ -122,7 +124,9 @@ def associate_extension(req):
     data = load(_DIAL_PATTERN, req.json_object(), req.generation, partial=True)
     owner = extension["owner"]
     if owner and owner["type"] == "outcall" and owner["id"] == outcall["id"]:
-        owner.update(data)  # already associated: only the keys sent change
+        # already associated: only the keys sent change, an UPDATE nothing flushes before the commit
+        check_db_integers(data, at_commit=True)
+        owner.update(data)
         return 204, None
     if extension["tenant_uuid"] != outcall["tenant_uuid"]:
         raise resource_error("different tenants")
@@ -133,6 +137,9 @@ def associate_extension(req):
         raise resource_error("ContextType '%s' cannot be associated ('id': %d, 'context': %r)"
                              % (context["type"], extension["id"], extension["context"]))
     dialpattern_id = req.state.next_id("dialpatterns")
+    # the dialpattern row is flushed by the next query (SQLAlchemy's autoflush), which says so
+    check_db_integers(data, "(raised as a result of Query-invoked autoflush; consider using a session.no_autoflush "
+                            "block if this flush is occurring prematurely)\n")
     extension["owner"] = dict({"caller_id": None, "external_prefix": None, "prefix": None, "strip_digits": None}, **data,
                               type="outcall", id=outcall["id"], typeval=str(dialpattern_id), order=dialpattern_id)
     return 204, None

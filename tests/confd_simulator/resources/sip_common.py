@@ -10,7 +10,7 @@ import random
 import re
 import string
 
-from ..core import NO_BODY, bad_request, input_error, meta, resource_associated, resource_error
+from ..core import input_error, meta, resource_associated, resource_error
 from ..fields import Field, Invalid, load_dict
 
 
@@ -78,15 +78,7 @@ def invalid_option(field, key, choices):
 
 def body_object(req):
     """The body as marshmallow sees it after ``ensure_dict`` (``data or {}``)."""
-    body = req.body
-    if body is NO_BODY:
-        if req.generation == "current":
-            raise bad_request()
-        body = None
-    body = body or {}
-    if not isinstance(body, dict):
-        raise input_error("_schema: ['Invalid input type.']")
-    return body
+    return req.json_object()
 
 
 def random_name(rng=random):

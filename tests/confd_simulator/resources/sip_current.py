@@ -11,7 +11,7 @@ import functools
 import random
 import uuid
 
-from ..core import (NO_BODY, bad_request, not_found, not_permitted, param_not_found, paginate, resource_exists, route,
+from ..core import (not_found, not_permitted, param_not_found, paginate, resource_exists, route,
                     unexpected)
 from ..fields import Field, length, load, one_of
 from . import sip_transports
@@ -352,8 +352,8 @@ def get_handler(kind, req):
 
 def update_handler(kind, req):
     state = req.state
-    if req.body is NO_BODY:  # confd reads the body (``get_json(force=True)``) before looking the record up
-        raise bad_request()
+    if not kind.template:  # endpoints go through confd's middleware, which reads the body before the lookup
+        req.read_body()
     rec = _get(req, kind, req.params["uuid"])
     form = load(SCHEMA, body_object(req), req.generation, partial=True)
     if form.get("templates"):

@@ -117,41 +117,41 @@ def seed_sip(state):
 
 # --------------------------------------------------------------- endpoint options
 
-def _db_error(kind, detail):
-    return unexpected("(psycopg2.errors.%s) %s\n\n[SQL: INSERT INTO usersip ...]" % (kind, detail))
+def _db_error(kind, detail, statement="INSERT INTO"):
+    return unexpected("(psycopg2.errors.%s) %s\n\n[SQL: %s usersip ...]" % (kind, detail, statement))
 
 
-def _native_value(column, value):
+def _native_value(column, value, statement):
     """The value PostgreSQL stores for ``column = value`` (or the error confd answers as a 500)."""
     kind, argument = NATIVES[column]
     if kind == "ast":
         return int(value in TRUTH_VALUES)
     if kind == "int":
         if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", value):
-            raise _db_error("InvalidTextRepresentation", 'invalid input syntax for type integer: "%s"' % value)
+            raise _db_error("InvalidTextRepresentation", 'invalid input syntax for type integer: "%s"' % value, statement)
         number = int(value)
         if not -2 ** 31 <= number < 2 ** 31:
-            raise _db_error("NumericValueOutOfRange", 'value "%s" is out of range for type integer' % value)
+            raise _db_error("NumericValueOutOfRange", 'value "%s" is out of range for type integer' % value, statement)
         return number
     if kind == "enum":
         if value not in argument[1]:
-            raise _db_error("InvalidTextRepresentation", 'invalid input value for enum %s: "%s"' % (argument[0], value))
+            raise _db_error("InvalidTextRepresentation", 'invalid input value for enum %s: "%s"' % (argument[0], value), statement)
         return value
     if kind == "check":
         if value not in argument:
-            raise _db_error("CheckViolation", 'new row for relation "usersip" violates check constraint "usersip_directmedia_check"')
+            raise _db_error("CheckViolation", 'new row for relation "usersip" violates check constraint "usersip_directmedia_check"', statement)
         return value
     if kind == "str" and len(value) > argument:
-        raise _db_error("StringDataRightTruncation", "value too long for type character varying(%d)" % argument)
+        raise _db_error("StringDataRightTruncation", "value too long for type character varying(%d)" % argument, statement)
     return value
 
 
-def _set_options(rec, options):
+def _set_options(rec, options, statement):
     """``options`` setter: every column option back to its default, extras replaced, then the list applied."""
     natives, extras = dict(NATIVE_DEFAULTS), []
     for key, value in options:
         if key in NATIVES:
-            natives[key] = _native_value(key, value)
+            natives[key] = _native_value(key, value, statement)
         else:
             extras.append([key, value])
     rec["natives"], rec["extras"] = natives, extras
@@ -213,6 +213,29 @@ def list_endpoints(req):
                          render=functools.partial(render_endpoint, req))
 
 
+def _fill_defaults(state, rec):
+    """xivo-dao's ``fill_default_values``: only what is None (absent or null) gets a default, so an empty
+    ``host`` stays empty; a missing username is the name, itself random when missing."""
+    if rec["name"] is None:
+        rec["name"] = random_hash(lambda value: value in state.tables["sip_names"])
+    if rec["username"] is None:
+        rec["username"] = rec["name"]
+    if rec["secret"] is None:
+        rec["secret"] = random_hash(lambda value: False)
+    if rec["type"] is None:
+        rec["type"] = "friend"
+    if rec["host"] is None:
+        rec["host"] = "dynamic"
+
+
+def _check_lengths(rec, statement):
+    """The usersip columns are VARCHAR(40) (name) and (80) (username, secret): the patterns' ``$`` also takes a
+    final newline, so a 40-character name plus "\n" passes marshmallow and fails in PostgreSQL."""
+    for column, size in (("name", 40), ("username", 80), ("secret", 80)):
+        if len(rec[column]) > size:
+            raise _db_error("StringDataRightTruncation", "value too long for type character varying(%d)" % size, statement)
+
+
 @route("POST", "/endpoints/sip", LEGACY)
 def create_endpoint(req):
     state = req.state
@@ -223,15 +246,9 @@ def create_endpoint(req):
            "secret": form.get("secret"), "type": form.get("type"), "host": form.get("host"),
            "natives": dict(NATIVE_DEFAULTS), "extras": [], "trunk_id": None}
     if "options" in form:
-        _set_options(rec, form["options"])
-    if rec["username"] is None:  # xivo-dao fills username and copies it to name
-        rec["username"] = rec["name"] = random_hash(lambda value: value in state.tables["sip_names"])
-    if rec["secret"] is None:
-        rec["secret"] = random_hash(lambda value: False)
-    rec["type"] = rec["type"] or "friend"
-    rec["host"] = rec["host"] or "dynamic"
-    if len(rec["secret"]) > 80:
-        raise _db_error("StringDataRightTruncation", "value too long for type character varying(80)")
+        _set_options(rec, form["options"], "INSERT INTO")
+    _fill_defaults(state, rec)
+    _check_lengths(rec, "INSERT INTO")
     rec["id"] = state.next_id("usersip")
     state.tables["endpoints_sip"][rec["id"]] = rec
     state.tables["sip_names"][rec["name"]] = rec["id"]
@@ -251,10 +268,9 @@ def update_endpoint(req):
     _check_name(state, form.get("name", rec["name"]), rec["id"])
     candidate = dict(rec)
     if "options" in form:
-        _set_options(candidate, form.pop("options"))
+        _set_options(candidate, form.pop("options"), "UPDATE")
     candidate.update(form)
-    if len(candidate["secret"]) > 80:
-        raise _db_error("StringDataRightTruncation", "value too long for type character varying(80)")
+    _check_lengths(candidate, "UPDATE")
     if candidate["name"] != rec["name"]:
         del state.tables["sip_names"][rec["name"]]
         state.tables["sip_names"][candidate["name"]] = rec["id"]

@@ -176,7 +176,7 @@ def _prepare_voicemail(req, record, data, _creating):
 
 VOICEMAILS = Collection("voicemails", "/voicemails", "Voicemail", schema=_voicemail_schema, render=_render_voicemail,
                         columns=_by_name("number", "context", "email", "pager", "language"), default_order="number",
-                        prepare=_prepare_voicemail,
+                        prepare=_prepare_voicemail, body_first=True,
                         schema_check=lambda generation: _check_voicemail if generation == "current" else None)
 
 

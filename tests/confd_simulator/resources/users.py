@@ -143,4 +143,4 @@ def _list_options(req):
 
 USERS = Collection("users", "/users", "User", schema=_schema, render=render, columns=_columns, default_order="lastname",
                    by_uuid=True, prepare=_prepare, int_columns=("id",), list_options=_list_options,
-                   uuid_meta="id")
+                   uuid_meta="id", uuid_shown=uuid.UUID, body_first=True)

@@ -16,8 +16,8 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import ConfdClient
-from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoModule
+from ansible_collections.wazo.confd.plugins.module_utils.connection import ConfdClient
+from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
 from ansible_collections.wazo.confd.tests.sim_fixture import Simulator
 
 try:
@@ -99,3 +99,9 @@ class ModuleRun(object):
 @pytest.fixture
 def run_module(capsys):
     return ModuleRun(capsys)
+
+
+@pytest.fixture
+def with_module_args():
+    """patch_module_args (ansible-core's, or its stand-in above), for a test that runs a module's main()."""
+    return patch_module_args

@@ -9,10 +9,14 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import (
-    _swap_template, chan_sip_to_pjsip, get_adapter, merge_options, option_pairs, same_legacy_options, transport_name,
+from ansible_collections.wazo.confd.plugins.module_utils.adapters import LegacyAdapter, _swap_template
+from ansible_collections.wazo.confd.plugins.module_utils.compare import same_multiset
+from ansible_collections.wazo.confd.plugins.module_utils.pjsip import (
+    chan_sip_to_pjsip, merge_options, option_pairs, pjsip_to_chan_sip, same_legacy_options, transport_name,
+    transport_protocol,
 )
-from ansible_collections.wazo.confd.plugins.module_utils.engine import WazoError
+from ansible_collections.wazo.confd.plugins.module_utils.resources import SIP_ENDPOINT
+from ansible_collections.wazo.confd.plugins.module_utils.spec import WazoError
 
 
 def sections_of(**kwargs):
@@ -116,20 +120,18 @@ PJSIP_ONLY = ['templates', 'transport', 'endpoint_section_options', 'identify_se
 
 
 @pytest.mark.parametrize('option', PJSIP_ONLY)
-def test_legacy_refuses_pjsip_options_naming_them(legacy_sim, run_module, option):
-    def run(module):
-        params = dict(name='x', options_mode='merge')
-        params[option] = ['x'] if option == 'templates' else 'x'
-        get_adapter(module).sip_endpoint_desired(params, None)
-
-    result = run_module(legacy_sim, run)
-    assert result['failed'] is True and result['msg'].startswith(option + ': is only available on Wazo 20.13')
-    assert legacy_sim.writes() == []
+def test_legacy_refuses_pjsip_options_naming_them(option):
+    params = dict(name='x', options_mode='merge')
+    params[option] = ['x'] if option == 'templates' else 'x'
+    SIP_ENDPOINT.check(params, lambda: 'current')
+    with pytest.raises(WazoError) as raised:
+        SIP_ENDPOINT.check(params, lambda: 'legacy')
+    assert str(raised.value).startswith(option + ': is only available on Wazo 20.13')
 
 
 def test_legacy_exact_options_count_server_defaults(legacy_sim, run_module):
     def run(module):
-        adapter = get_adapter(module)
+        adapter = module.adapter
         merged = adapter.sip_endpoint_desired(dict(name='x', options={'nat': 'yes'}, port=5062, options_mode='merge'),
                                               {'options': [['nat', 'no'], ['qualify', 'yes']]})
         exact = adapter.sip_endpoint_desired(dict(name='x', options={'nat': 'yes'}, options_mode='exact'), None)
@@ -144,7 +146,7 @@ def test_current_desired_merges_native_sections_over_the_translation(current_sim
     def run(module):
         current = {'uuid': 'u', 'aor_section_options': [['qualify_frequency', '60'], ['max_contacts', '1']],
                    'templates': [{'uuid': 't', 'label': 'global'}]}
-        desired = get_adapter(module).sip_endpoint_desired(dict(
+        desired = module.adapter.sip_endpoint_desired(dict(
             name='x', options={'qualifyfreq': 30}, aor_section_options=[['max_contacts', '5']],
             endpoint_section_options={'language': 'fr_FR'}, options_mode='merge'), current)
         module.exit_json(changed=False, desired=desired)
@@ -167,7 +169,7 @@ def test_current_incall_lookup_by_did(current_sim, run_module):
     current_sim.api('PUT', '/incalls/%s/extensions/%s' % (incall['id'], extension['id']))
 
     def run(module):
-        adapter = get_adapter(module)
+        adapter = module.adapter
         module.exit_json(changed=False, found=adapter.find_incall('5551234', context),
                          other=adapter.find_incall('5559999', context))
 
@@ -182,3 +184,65 @@ def test_registration_template_swaps():
     assert _swap_template([other, global_template], 'global', 'registration_trunk') == [other, 'registration_trunk']
     assert _swap_template([registration], 'registration_trunk', 'global') == ['global']
     assert _swap_template([global_template, registration], 'registration_trunk', 'global') == [global_template]
+
+
+# ---- read back (wazo_interconnection_info) -------------------------------------------------------
+def test_pjsip_to_chan_sip_reads_back_what_is_mapped_one_to_one():
+    options = [['qualifyfreq', '30'], ['fromdomain', 'voipco.example'], ['fromuser', '4185550100'],
+               ['maxexpiry', '3600'], ['nat', 'yes'], ['dtmfmode', 'rfc2833']]
+    sections = chan_sip_to_pjsip(username='4185550100', secret='Secret-Pw-9', host='sip.voipco.example', port=5080,
+                                 options=options)[0]
+    vocabulary = pjsip_to_chan_sip(sections)
+    assert (vocabulary['username'], vocabulary['host'], vocabulary['port']) == (
+        '4185550100', 'sip.voipco.example', 5080)
+    # nat and dtmfmode have their values mapped: not read back
+    assert same_multiset(vocabulary['options'], options[:4])
+    assert 'Secret-Pw-9' not in repr(vocabulary)
+
+
+def test_pjsip_to_chan_sip_of_an_ipv6_host_without_username():
+    vocabulary = pjsip_to_chan_sip(chan_sip_to_pjsip(host='[2001:db8::5]')[0])
+    assert vocabulary == dict(username=None, host='[2001:db8::5]', port=None, options=[])
+
+
+def test_transport_protocol_is_the_inverse_of_transport_name():
+    for name in ('udp', 'tcp', 'tls', 'ws', 'wss', 'my-transport', 'transport-custom'):
+        assert transport_protocol(transport_name(name)) == name
+    assert transport_protocol(None) is None
+
+
+@pytest.mark.parametrize('params', [
+    dict(sip_username='s', auth_username='a', remote_port=5061, expiration=300, callback_extension='100',
+         transport='udp'),
+    dict(auth_username='a', remote_port=None, expiration=120, callback_extension=None, transport=None),
+])
+def test_current_registration_reads_back_as_written(current_sim, run_module, params):
+    params = dict(params, trunk='p', auth_password='Secret-Reg-3', remote_host='sip.voipco.example', state='present')
+
+    def run(module):
+        adapter = module.adapter
+        endpoint = dict(adapter._registration_sections(params, {}), name='p')
+        module.exit_json(changed=False, read=adapter.registration_arguments({}, endpoint, {}),
+                         none=adapter.registration_arguments({}, {'name': 'p'}, {}))
+
+    result = run_module(current_sim, run)
+    expected = dict((key, params[key]) for key in ('trunk', 'state', 'auth_username', 'remote_host', 'remote_port',
+                                                   'expiration', 'callback_extension', 'transport'))
+    assert result['read'] == dict(expected, sip_username=params.get('sip_username') or params['auth_username'])
+    assert result['none'] == dict(trunk='p', state='absent')
+
+
+def test_legacy_endpoint_and_register_read_back_without_secrets():
+    endpoint = {'id': 4, 'name': 'p', 'username': 'u', 'secret': 'Secret-Ep-5', 'type': 'peer', 'host': 'h',
+                'options': [['port', '5080'], ['qualifyfreq', '60'], ['transport', 'udp']]}
+    assert LegacyAdapter.sip_endpoint_arguments(endpoint, {}) == dict(
+        name='p', username='u', host='h', port=5080, type='peer', options=[['qualifyfreq', '60'], ['transport', 'udp']])
+    register = {'id': 138, 'sip_username': 'u', 'auth_username': 'u', 'auth_password': 'Secret-Reg-5',
+                'remote_host': 'h', 'remote_port': 5080, 'transport': 'transport-udp', 'callback_extension': None,
+                'expiration': 300, 'enabled': True}
+    extra = {'registers': {138: register}}
+    assert LegacyAdapter.registration_arguments({'register_sip': {'id': 138}}, endpoint, extra) == dict(
+        trunk='p', state='present', sip_username='u', auth_username='u', remote_host='h', remote_port=5080,
+        transport='udp', callback_extension=None, expiration=300, enabled=True)
+    assert LegacyAdapter.registration_arguments({'register_sip': None}, endpoint, extra) == dict(
+        trunk='p', state='absent')

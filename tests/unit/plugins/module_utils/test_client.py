@@ -11,9 +11,10 @@ import time
 
 import pytest
 
-from ansible_collections.wazo.confd.plugins.module_utils.client import (
-    MASK, ROUTE_NOT_FOUND, ConfdClient, ConfdError, parse_version,
-)
+from ansible_collections.wazo.confd.plugins.module_utils.client import ROUTE_NOT_FOUND, ConfdError
+from ansible_collections.wazo.confd.plugins.module_utils.secrets import MASK
+from ansible_collections.wazo.confd.plugins.module_utils.connection import ConfdClient
+from ansible_collections.wazo.confd.plugins.module_utils.generation import parse_version
 
 
 def confd_log(simulator):

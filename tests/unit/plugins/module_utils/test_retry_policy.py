@@ -23,7 +23,8 @@ import pytest
 from ansible.module_utils.common import warnings as ansible_warnings
 
 from ansible_collections.wazo.confd.plugins.module_utils import client as client_module
-from ansible_collections.wazo.confd.plugins.module_utils.adapters import CURRENT_SIP_ENDPOINT, TRUNK
+from ansible_collections.wazo.confd.plugins.module_utils.adapters import CURRENT_SIP_ENDPOINT
+from ansible_collections.wazo.confd.plugins.module_utils.resources import TRUNK
 from ansible_collections.wazo.confd.plugins.module_utils.client import DEFAULT_RETRY_DELAYS, ConfdError
 
 NAME = 'retry-test'
