@@ -40,7 +40,7 @@ TEST_PARTS := changelog-lint lint sanity units contract docs-check galaxy-import
 	$(if $(wildcard extensions/molecule/*/molecule.yml),molecule)
 
 .PHONY: help venv test $(TEST_PARTS) molecule functional-newest functional-oldest sanity-ignores benchmark fault-matrix \
-	seed-ansible-test collection-link build demo clean
+	test-real seed-ansible-test collection-link build demo clean
 
 help:
 	@echo "make venv            create/update .venv (Python 3.12), .venv-oldest (Python 3.11) and .venv-importer"
@@ -50,6 +50,9 @@ help:
 	@echo "                     BENCHMARK_SIZES=1,10 for a quick run, BENCHMARK_EXTRAS=1,10,100 for the parallel"
 	@echo "                     playbook and the uri recipe at 100 too); writes docs/performance.md"
 	@echo "make fault-matrix    the whole fault matrix, both API generations (not part of test; test runs current)"
+	@echo "make test-real       the functional tests that need no simulator control, against the real wazo-confd and"
+	@echo "                     wazo-auth of each generation whose server answers (WAZO_REAL_* variables; not part of"
+	@echo "                     test); TEST_REAL_ARGS='-k incall' for a subset"
 	@echo "make changelog-lint  antsibull-changelog lint"
 	@echo "make lint            ansible-lint, production profile (.ansible-lint)"
 	@echo "make sanity          ansible-test sanity --python $(ANSIBLE_TEST_PYTHON); tests/sanity/ignore-*.txt must stay empty"
@@ -157,6 +160,15 @@ benchmark: venv
 # not part of make test (too long for it): the whole fault matrix, both generations (docs/reliability.md)
 fault-matrix: venv
 	WAZO_FAULT_MATRIX=full $(PYTHON) $(PYTEST) -m fault_matrix tests/functional
+
+# Not part of `make test`: needs real servers (README, "Against real servers"). The functional tests that need no
+# simulator control, against each generation whose server answers GET /infos (a banner says which ran; a generation
+# whose server is down is NOT RUN; no server at all fails); one pytest-xdist worker per generation (conftest.py's
+# scheduler), since the tests of a generation share its tenant, which each test puts back as it found it.
+TEST_REAL_ARGS ?=
+test-real: venv
+	$(PYTHON) -m pytest -p no:cacheprovider -n 2 -ra --durations=10 --target real $(TEST_REAL_ARGS) \
+		tests/functional
 
 clean:
 	rm -rf build

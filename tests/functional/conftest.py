@@ -14,6 +14,15 @@ Fixtures
                ``PlaybookResult`` (rc, stdout, stderr, tasks, stats, changed_tasks, failed_tasks, task(name)).
   run_playbook shortcut for ``ansible.run_playbook``.
 
+Against real servers (``--target real`` or WAZO_TEST_TARGET=real; ``make test-real``), ``sim`` is a
+tests/real_server.py ``RealServer`` of that generation instead: the same interface but fault() and
+clear_faults() (it has no faults), a recording proxy of ours in front of the real confd and wazo-auth for the
+request log and the read-only switch, reset() putting the tenant back to the fixture (checked). Only the
+generations whose server answers run (each is reported in a banner, NOT RUN loudly); the tests marked
+``simulator_only`` and those that use no server are deselected; the tests of one generation stay on one
+pytest-xdist worker, the server's tenant being shared. WAZO_REAL_* variables: see
+tests/real_server.py and the README.
+
 Playbooks run with the ansible-playbook of the venv running pytest, on localhost with the local
 connection and that venv's Python as interpreter, with this repository as the wazo.confd collection.
 Extra vars and environment give them the simulator's connection: wazo_confd_url, wazo_auth_url,
@@ -24,6 +33,7 @@ WAZO_API_GENERATION; pass ``env={"WAZO_TOKEN": None}`` to unset one, ``connectio
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -35,6 +45,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tests.sim_fixture import GENERATIONS, Simulator, deselect_by_generation  # noqa: E402  pylint: disable=wrong-import-position
+from tests import real_server  # noqa: E402  pylint: disable=wrong-import-position
 
 CALLBACK_DIR = os.path.join(ROOT, "tests", "functional", "callback_plugins")
 BIN_DIR = os.path.dirname(sys.executable)
@@ -52,6 +63,61 @@ MODULE_DEFAULTS = {name: "{{ %s }}" % name for name in CONNECTION_ENV}
 def pytest_addoption(parser):
     parser.addoption("--generations", default=",".join(GENERATIONS),
                      help="comma-separated API generations to test (default: %(default)s)")
+    parser.addoption("--target", choices=("simulator", "real"), default=os.environ.get("WAZO_TEST_TARGET") or "simulator",
+                     help="the servers the tests run against: the confd simulator, or the real servers the "
+                          "WAZO_REAL_* variables give (default: WAZO_TEST_TARGET, else simulator)")
+
+
+REAL_RUN_ENV = "WAZO_REAL__GENERATIONS"  # the generations the controller found up, handed to pytest-xdist workers
+REAL_PROBES = pytest.StashKey()
+
+
+def real_target(config):
+    return config.getoption("--target") == "real"
+
+
+def _probe_real_servers(config):
+    """Which generations have a real server (controller only; its workers inherit the answer); exits when none."""
+    wanted = [name.strip() for name in config.getoption("--generations").split(",") if name.strip()]
+    probes = [real_server.probe(name) for name in GENERATIONS if name in wanted]
+    cleanup = os.environ.get("WAZO_REAL_CLEANUP", "").lower() in ("1", "true", "yes")
+    dirty = []
+    for found in probes:
+        if found["ok"]:
+            server = real_server.RealServer.from_environment(found["generation"])
+            try:
+                problems = server.clean_leftovers() if cleanup else real_server.fixture_problems(
+                    server.state(), found["generation"])
+            except (OSError, real_server.RealServerError) as error:
+                problems = ["could not read the tenant: %s" % error]
+            if problems:
+                dirty.append("%s (%s): the tenant is not the fixture the tests assume:\n    %s" % (
+                    found["generation"], found["confd_url"], "\n    ".join(problems)))
+    config.stash[REAL_PROBES] = probes
+    if dirty:
+        raise pytest.UsageError("\n".join(dirty) + "\n(a run that was interrupted? WAZO_REAL_CLEANUP=1 deletes what "
+                                "is not the fixture's; it deletes every trunk, outcall, incall, SIP endpoint... of "
+                                "the tenant)")
+    if not any(found["ok"] for found in probes):
+        raise pytest.UsageError("no real server to test:\n" + "\n".join(real_banner(probes)))
+    os.environ[REAL_RUN_ENV] = ",".join(found["generation"] for found in probes if found["ok"])
+
+
+def real_banner(probes):
+    lines = []
+    for found in probes:
+        if found["ok"]:
+            lines.append("%s: RUN against %s (wazo %s), auth %s" % (
+                found["generation"], found["confd_url"], found["version"], found["auth_url"]))
+        else:
+            lines.append("%s: NOT RUN (%s)" % (found["generation"], found["reason"]))
+    return lines
+
+
+def pytest_report_header(config):
+    if real_target(config) and REAL_PROBES in config.stash:
+        return ["real servers:"] + ["  " + line for line in real_banner(config.stash[REAL_PROBES])]
+    return None
 
 
 def pytest_configure(config):
@@ -60,9 +126,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "newest_only: exercises the collection's HTTP client, the simulator or the "
                                        "harness, nothing that differs between ansible-core versions (the Makefile "
                                        "runs it on the newest ansible-core only)")
+    config.addinivalue_line("markers", "simulator_only: needs the simulator's own controls (faults) or a simulator of "
+                                       "its own; deselected against real servers (--target real)")
+    if real_target(config) and not hasattr(config, "workerinput"):
+        _probe_real_servers(config)
 
 
 def pytest_terminal_summary(terminalreporter):
+    config = terminalreporter.config
+    if real_target(config) and REAL_PROBES in config.stash:
+        terminalreporter.write_sep("=", "real servers")
+        for line in real_banner(config.stash[REAL_PROBES]):
+            if "NOT RUN" in line:
+                terminalreporter.write_sep("!", line, red=True, bold=True)
+            else:
+                terminalreporter.write_line(line, green=True, bold=True)
     # test_fault_matrix.py attaches its outcomes to its reports (also from xdist workers): one table at the end
     rows = [row for key in ("passed", "failed") for report in terminalreporter.stats.get(key, [])
             if getattr(report, "when", None) == "call"
@@ -77,7 +155,34 @@ def pytest_collection_modifyitems(config, items):
     wanted = [name.strip() for name in config.getoption("--generations").split(",") if name.strip()]
     if not wanted or set(wanted) - set(GENERATIONS):
         raise pytest.UsageError("--generations: a comma-separated list of %s" % ", ".join(GENERATIONS))
+    if real_target(config):
+        running = os.environ.get(REAL_RUN_ENV, "").split(",")
+        wanted = [name for name in wanted if name in running]
     deselect_by_generation(config, items, wanted=wanted)
+    if real_target(config):
+        # simulator-only tests, and tests that talk to no server (they run in make functional)
+        deselected = [item for item in items
+                      if item.get_closest_marker("simulator_only") or "sim" not in item.fixturenames]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if item not in deselected]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Against real servers, all the tests of a generation on one pytest-xdist worker: they share its tenant.
+    (Not --dist loadgroup with xdist_group markers: pytest-xdist 3.8 renames item._nodeid, which pytest 9 no
+    longer reads, so its groups are ignored.)"""
+    if not real_target(config):
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # pylint: disable=import-outside-toplevel
+
+    class ByGeneration(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            params = re.split(r"[\[\]-]", nodeid.rsplit("::", 1)[-1])
+            return next((name for name in GENERATIONS if name in params), "no generation")
+
+    return ByGeneration(config, log)
 
 
 # -- simulator ---------------------------------------------------------------------------------
@@ -96,11 +201,30 @@ def generation(request):
 
 
 @pytest.fixture
-def sim(generation, _simulators):  # pylint: disable=redefined-outer-name
+def sim(generation, _simulators, request):  # pylint: disable=redefined-outer-name
+    if real_target(request.config):
+        return _real_server(generation, _simulators)
     simulator = _simulators.get(generation)
     if simulator is None or not simulator.running:
         simulator = _simulators[generation] = Simulator(generation).start()
     return simulator
+
+
+_REAL_FAILURES = {}
+
+
+def _real_server(generation, started):
+    """The real server of ``generation`` behind its proxy, started once per session (per xdist worker)."""
+    if generation in _REAL_FAILURES:
+        pytest.fail("the %s real server could not be used: %s" % (generation, _REAL_FAILURES[generation]), pytrace=False)
+    server = started.get(generation)
+    if server is None:
+        try:
+            server = started[generation] = real_server.RealServer.from_environment(generation).start()
+        except (OSError, real_server.RealServerError) as error:
+            _REAL_FAILURES[generation] = error
+            raise
+    return server
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,8 @@ from warm_python import WarmPython
 MODE = os.environ.get("WAZO_FAULT_MATRIX", "ci")
 MATRIX_GENERATIONS = {"ci": ("current",), "full": ("current", "legacy"), "off": ()}[MODE]
 
-pytestmark = [pytest.mark.fault_matrix, pytest.mark.newest_only, pytest.mark.generation(*MATRIX_GENERATIONS)]
+pytestmark = [pytest.mark.fault_matrix, pytest.mark.newest_only, pytest.mark.generation(*MATRIX_GENERATIONS),
+              pytest.mark.simulator_only]
 
 SHARDS = 4
 TIMEOUT = 2              # the modules' timeout (seconds) for the timeout kind

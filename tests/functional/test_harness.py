@@ -96,6 +96,7 @@ def test_readonly_refuses_writes(sim, ansible):
     assert sim.readonly_status() == {"enabled": True, "refused": 1}
 
 
+@pytest.mark.simulator_only
 def test_fault_injection(sim, ansible):
     sim.fault(method="GET", path="/infos", status=503)
     task = {"name": "Read infos", "ansible.builtin.uri": {

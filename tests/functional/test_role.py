@@ -172,6 +172,7 @@ def test_given_token_is_used_and_not_revoked(sim, ansible):
     assert trunk_names(sim.state()) == ["voipco"]
 
 
+@pytest.mark.simulator_only  # faults
 def test_failed_run_still_revokes_its_token_and_the_next_run_finishes(sim, ansible):
     sim.fault(method="POST", path=r"^/1\.1/incalls$", status=503)
     failed = ansible.run_playbook("playbooks/interconnect.yml", env=login_env(sim))
@@ -185,6 +186,7 @@ def test_failed_run_still_revokes_its_token_and_the_next_run_finishes(sim, ansib
     assert len(state["incalls"]) == 1 and len(state["outcalls"]) == 2 and len(state["trunks"]) == 1
 
 
+@pytest.mark.simulator_only  # faults
 def test_error_of_a_task_carrying_a_password_is_shown_without_it(sim, ansible):
     sim.fault(method="POST", path=r"^/1\.1/endpoints/sip$", status=400, body=["Input Error - simulated refusal"])
     result = ansible.run_playbook("playbooks/interconnect.yml", env=login_env(sim), verbosity=3)

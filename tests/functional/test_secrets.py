@@ -12,6 +12,11 @@ bodies echo the token (confd-api.md 1.4), and injected faults echo a token or a 
 
 import json
 
+import pytest
+
+# faults injected from the playbook (POST /__sim__/faults), so that the server echoes secrets
+pytestmark = pytest.mark.simulator_only
+
 PROVIDER_PASSWORD = "Role-Pw-Leak-8c2f1e"
 ENDPOINT_SECRETS = ("Ep-Secret-Leak-1a9d", "Ep-Secret-Leak-2b7e", "Ep-Secret-Leak-3c6f")
 OPTION_SECRETS = ("Opt-Secret-Leak-4d5a", "Opt-Secret-Leak-5e4b")

@@ -16,6 +16,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tests.sim_fixture import Simulator
 
+# its own HTTPS simulator, whatever the target
+pytestmark = pytest.mark.simulator_only
+
 
 def _name(common_name):
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
