@@ -246,6 +246,7 @@ def edit_by_hand(sim, edit):
 
 
 @pytest.mark.newest_only
+@pytest.mark.simulator_only  # forty resets of the tenant: minutes on a real server
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(before=providers(), desired=providers(), edits=HAND_EDITS)
