@@ -37,7 +37,7 @@ import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.sim_fixture import GENERATIONS, PASSWORD, TENANT, TOKEN, USERNAME, WRITE_METHODS, Simulator
+from tests.sim_fixture import PASSWORD, TENANT, TOKEN, USERNAME, WRITE_METHODS, Simulator
 
 DEFAULT_URLS = {
     "current": ("http://127.0.0.1:9486/1.1", "http://127.0.0.1:9497/0.1"),

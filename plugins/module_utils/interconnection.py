@@ -332,13 +332,13 @@ def module_arguments(providers, generation, existing=()):
     return lists
 
 
-
 def scheduled_arguments(arguments, scheduled):
     """The module arguments (module_arguments) of the tasks a plan schedules: scheduled is {state: {task: [indexes]}}
     (wazo_interconnection_plan's ``scheduled``)."""
     return dict((state, dict((task, [tasks[task][index] for index in (scheduled.get(state) or {}).get(task) or []])
                              for task in TASKS))
                 for state, tasks in arguments.items())
+
 
 # ---- inverse: entries from the server ------------------------------------------------------------
 def _read_back(settings, arguments_by_task, generation, parent=None):

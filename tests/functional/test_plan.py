@@ -103,6 +103,7 @@ class Session:
         nothing to change. Returns the plan's entries."""
         entries, _requests = self.plan_of(tasks)
         changed = self.apply(tasks)
+
         def outcome(entry):
             return changed[(entry["state"], entry["task"], entry["index"])]
 

@@ -31,3 +31,12 @@ def test_a_new_provider_without_password_is_a_filter_error_naming_it():
     providers = FILTERS['interconnection_providers']([ENTRY])
     with pytest.raises(AnsibleFilterError, match='Provider voipco: password: required'):
         FILTERS['interconnection_tasks'](providers, 'legacy')
+
+
+def test_the_tasks_a_plan_schedules():
+    providers = FILTERS['interconnection_providers']([dict(ENTRY, password='pw', outcalls=[{'name': 'a'}, {'name': 'b'}])])
+    tasks = FILTERS['interconnection_tasks'](providers, 'current')
+    plan = {'scheduled': {'present': {'outcalls': [1]}, 'absent': {}}}
+    kept = FILTERS['interconnection_scheduled'](tasks, plan)
+    assert [outcall['name'] for outcall in kept['present']['outcalls']] == ['b']
+    assert kept['present']['sip_endpoints'] == [] and kept['absent']['incalls'] == []

@@ -10,9 +10,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.wazo.confd.plugins.filter.interconnection import FilterModule
 from ansible_collections.wazo.confd.plugins.module_utils.connection import ConfdClient
-from ansible_collections.wazo.confd.plugins.module_utils.interconnection import complete_providers, module_arguments
+from ansible_collections.wazo.confd.plugins.module_utils.interconnection import (
+    complete_providers, module_arguments, scheduled_arguments,
+)
 from ansible_collections.wazo.confd.plugins.module_utils.plan import (
     SnapshotClient, Unsure, counts, plan_tasks, scheduled, secret_values, table,
 )
@@ -86,8 +87,7 @@ def test_what_the_role_reads_of_a_plan():
                              'outcalls': [{'name': 'other'}, {'name': 'voipco-out'}]},
                  'absent': {'sip_endpoints': [], 'trunks': [], 'registrations': [], 'outcalls': [],
                             'incalls': [{'exten': '5550100'}]}}
-    kept = FilterModule().filters()['interconnection_scheduled'](
-        arguments, {'scheduled': scheduled(entries, check_mode=False)})
+    kept = scheduled_arguments(arguments, scheduled(entries, check_mode=False))
     assert kept['present']['outcalls'] == [{'name': 'voipco-out'}]
     assert kept['absent']['incalls'] == [{'exten': '5550100'}]
     assert kept['present']['sip_endpoints'] == []
