@@ -35,11 +35,12 @@ def for_generation(value, generation):
     return value[generation] if isinstance(value, PerGeneration) else value
 
 
-# marshmallow's wording: CURRENT runs a recent marshmallow, LEGACY ran 3.0.0b14 (used by body fields and list parameters)
+# marshmallow's wording: CURRENT runs a recent marshmallow, LEGACY ran 3.0.0b14 (body fields and list parameters)
 RANGE_MESSAGES = by_generation(
     current={"min": "Must be greater than or equal to {min}.", "max": "Must be less than or equal to {max}.",
              "both": "Must be greater than or equal to {min} and less than or equal to {max}."},
-    legacy={"min": "Must be at least {min}.", "max": "Must be at most {max}.", "both": "Must be between {min} and {max}."})
+    legacy={"min": "Must be at least {min}.", "max": "Must be at most {max}.",
+            "both": "Must be between {min} and {max}."})
 _TRUE_STRINGS = {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "1"}
 _FALSE_STRINGS = {"f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
 # marshmallow's Boolean strings (True, False): 3.0.0b14 (LEGACY) did not know y/yes/n/no or their capitals

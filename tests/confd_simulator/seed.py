@@ -1,6 +1,6 @@
 """The fixture every run starts from (see README.md): one tenant, three contexts, one user, SIP seed."""
 
-from .resources.common import optional_module
+from .resources import sip, users
 
 INFOS = {
     "current": {"uuid": "aa89b366-5953-42f0-9a64-15c55df7e690", "wazo_version": "26.08"},
@@ -44,9 +44,5 @@ def seed(state):
             record[kind] = [_range(values) for values in ranges.get(kind, [])]
         contexts[context_id] = record
     state.sequences["contexts"] = 3
-    users = optional_module("users")
-    if users:
-        users.seed_users(state, USER_UUID, USER_CREATED_AT[generation])
-    sip = optional_module("sip_%s" % generation)
-    if sip and hasattr(sip, "seed_sip"):
-        sip.seed_sip(state)
+    users.seed_users(state, USER_UUID, USER_CREATED_AT[generation])
+    sip.seed_sip(state)

@@ -4,7 +4,7 @@ import re
 
 from ..core import ROUTES, not_found, route
 from ..fields import Field, load
-from .common import optional_module
+from . import sip
 
 # Path names as the real api.yml spells them (the simulator's converters may be named otherwise).
 _DOC_PATHS = {
@@ -58,14 +58,7 @@ def get_infos(req):
 
 
 def tenant_body(state):
-    body = {"uuid": state.tenant_uuid}
-    sip = optional_module("sip_current")
-    if sip and hasattr(sip, "tenant_sip_fields"):
-        body.update(sip.tenant_sip_fields(state, state.tenant_uuid))
-    else:
-        body.update({"sip_templates_generated": False, "global_sip_template_uuid": None, "webrtc_sip_template_uuid": None,
-                     "registration_trunk_sip_template_uuid": None, "meeting_guest_sip_template_uuid": None})
-    return body
+    return dict({"uuid": state.tenant_uuid}, **sip.tenant_sip_fields(state, state.tenant_uuid))
 
 
 @route("GET", "/tenants", ("current",))
