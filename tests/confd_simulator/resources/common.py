@@ -132,19 +132,23 @@ class Collection:
     (str: quoted, uuid.UUID: UUID('...')); ``body_first``: confd reads the PUT body before the lookup
     (resources behind a "middleware"); ``schema_check``: a @validates_schema (PerGeneration allowed);
     ``check_integers``: a body integer beyond INTEGER fails in PostgreSQL (500) before the write;
-    ``id_param`` / ``uuid_param``: the item routes' placeholders (the names api.yml shows).
+    ``id_param`` / ``uuid_param``: the item routes' placeholders (the names api.yml shows);
+    ``pre_load(body) -> body``: a @pre_load (PerGeneration allowed); ``key``: the record key the table is
+    keyed by (an "id" is taken from the table's sequence, any other is set by ``prepare``);
+    ``tenant_scoped=False``: server-wide records, all listed.
     """
 
     def __init__(self, table, path, resource, *, fields, shown, columns, default_order, by_id=True, by_uuid=False,
                  generations=BOTH, unique=(), prepare=None, on_delete=(), initial=None, item_meta=None,
                  uuid_meta="uuid", uuid_shown=str, schema_check=None, body_first=False, check_integers=True,
-                 id_param="item_id", uuid_param="item_uuid"):
+                 id_param="item_id", uuid_param="item_uuid", pre_load=None, key="id", tenant_scoped=True):
         self.table, self.path, self.resource = table, path, resource
         self.fields, self.shown, self.columns, self.default_order = fields, shown, columns, default_order
         self.unique, self.prepare, self.on_delete, self.initial = unique, prepare, on_delete, initial or {}
         self.item_meta, self.uuid_meta, self.uuid_shown = item_meta or {}, uuid_meta, uuid_shown
         self.schema_check, self.body_first, self.check_integers = schema_check, body_first, check_integers
         self.id_param, self.uuid_param = id_param, uuid_param
+        self.pre_load, self.key, self.tenant_scoped = pre_load, key, tenant_scoped
         item_routes = (["/<int:%s>" % id_param] if by_id else []) + (["/<uuid:%s>" % uuid_param] if by_uuid else [])
         route("GET", path, generations)(self.list)
         route("POST", path, generations)(self.create)
@@ -171,7 +175,7 @@ class Collection:
         generation = req.generation
         columns = [column for column in self.columns if generation in column.generations]
         return 200, paginate(
-            req, tenant_records(req, self.table),
+            req, tenant_records(req, self.table) if self.tenant_scoped else list(req.state.tables[self.table].values()),
             {column.name: (lambda record, value=column.value: value(req, record)) for column in columns
              if column.sortable},
             for_generation(self.default_order, generation),
@@ -182,7 +186,9 @@ class Collection:
             render=lambda record: self.render(req, record))
 
     def _load(self, req, partial):
-        return load(self.fields, req.json_object(), req.generation, partial=partial,
+        body = req.json_object()
+        pre_load = for_generation(self.pre_load, req.generation)
+        return load(self.fields, pre_load(body) if pre_load else body, req.generation, partial=partial,
                     schema_check=for_generation(self.schema_check, req.generation))
 
     def _check_unique(self, req, record, data):
@@ -200,7 +206,7 @@ class Collection:
         self._check_unique(req, record, data)
         if self.prepare:
             self.prepare(req, record, data, creating)
-        if creating:  # the INSERT takes the id, then may fail
+        if creating and self.key == "id":  # the INSERT takes the id, then may fail
             record.setdefault("id", req.state.next_id(self.table))
         if self.check_integers:
             check_db_integers(data)
@@ -208,10 +214,10 @@ class Collection:
 
     def create(self, req):
         data = self._load(req, partial=False)
-        record = {"tenant_uuid": req.tenant}
+        record = {"tenant_uuid": req.tenant} if self.tenant_scoped else {}
         record.update({key: value() if callable(value) else value for key, value in self.initial.items()})
         self._write(req, record, data, True)
-        req.state.tables[self.table][record["id"]] = record
+        req.state.tables[self.table][record[self.key]] = record
         return 201, self.render(req, record)
 
     def get(self, req):
@@ -228,5 +234,5 @@ class Collection:
         record = self.find(req)
         for rule in self.on_delete:
             rule(req, record)
-        del req.state.tables[self.table][record["id"]]
+        del req.state.tables[self.table][record[self.key]]
         return 204, None

@@ -5,7 +5,7 @@ from ..fields import Field, length, one_of
 from . import destinations
 from .common import SUBROUTINE_LENGTH, Collection, Column, Shown, get_record, links, release_extensions, shown
 from .contexts import find_context
-from .extensions import owned_extensions, summary as extension_summary
+from .extensions import INCALL_KEEPS_DID, owned_extensions, summary as extension_summary
 
 
 FIELDS = [Field("preprocess_subroutine", "str", length(max_len=SUBROUTINE_LENGTH), allow_none=True, default=None),
@@ -105,7 +105,7 @@ def associate_extension(req):
     if context["type"] != "incall":
         raise resource_error("ContextType '%s' cannot be associated ('id': %d, 'context': %r)"
                              % (context["type"], extension["id"], extension["context"]))
-    if not req.current:
+    if INCALL_KEEPS_DID[req.generation]:
         _legacy_did_conflict(req, incall, extension)
         incall["legacy_did"] = (extension["exten"], extension["context"])
     extension["owner"] = {"type": "incall", "id": incall["id"], "typeval": str(incall["id"]), "order": 0}
