@@ -45,4 +45,4 @@ def seed(state):
         contexts[context_id] = record
     state.sequences["contexts"] = 3
     users.seed_users(state, USER_UUID, USER_CREATED_AT[generation])
-    sip.seed_sip(state)
+    sip.of(generation).seed_sip(state)

@@ -4,7 +4,7 @@ import re
 
 from ..core import ROUTES, not_found, route
 from ..fields import Field, load
-from . import sip
+from . import sip_current
 
 # Path names as the real api.yml spells them (the simulator's converters may be named otherwise).
 _DOC_PATHS = {
@@ -58,7 +58,7 @@ def get_infos(req):
 
 
 def tenant_body(state):
-    return dict({"uuid": state.tenant_uuid}, **sip.tenant_sip_fields(state, state.tenant_uuid))
+    return dict({"uuid": state.tenant_uuid}, **sip_current.tenant_sip_fields(state, state.tenant_uuid))
 
 
 @route("GET", "/tenants", ("current",))

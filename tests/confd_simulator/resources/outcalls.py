@@ -25,8 +25,9 @@ FIELDS = [Field("name", "str", length(max_len=128), required=True),
 
 
 def _trunk_item(req, trunk):
-    return {"tenant_uuid": trunk["tenant_uuid"], "id": trunk["id"],
-            "endpoint_sip": sip.trunk_sip_fields(req, trunk["id"])["endpoint_sip"], "endpoint_custom": None,
+    endpoint_sip = sip.of(req.generation).trunk_sip_fields(req, trunk["id"])["endpoint_sip"]
+    return {"tenant_uuid": trunk["tenant_uuid"], "id": trunk["id"], "endpoint_sip": endpoint_sip,
+            "endpoint_custom": None,
             "links": [req.link("trunks", "/trunks/%d" % trunk["id"])]}
 
 

@@ -2,7 +2,7 @@
 
 from ..core import CURRENT, LEGACY, unexpected
 from ..fields import Field, one_of
-from . import sip
+from . import sip, sip_current
 from .common import Collection, Column, Shown, drop_from_lists, links, shown
 from .contexts import require_context
 
@@ -30,7 +30,7 @@ def _outcalls(req, record):
 
 
 def _sip_field(name):
-    return lambda req, record: sip.trunk_sip_fields(req, record["id"])[name]
+    return lambda req, record: sip.of(req.generation).trunk_sip_fields(req, record["id"])[name]
 
 
 SHOWN = shown("id", "tenant_uuid", "context", "twilio_incoming") + (
@@ -43,7 +43,7 @@ SHOWN = shown("id", "tenant_uuid", "context", "twilio_incoming") + (
 
 def _endpoint_name_label(index):
     """CURRENT's ``?name=`` / ``?label=``: the name or label of the trunk's SIP endpoint."""
-    return lambda req, record: sip.trunk_name_label(req.state, record["id"])[index]
+    return lambda req, record: sip_current.trunk_name_label(req.state, record["id"])[index]
 
 
 COLUMNS = (Column("id", integer=True), Column("context"),
@@ -71,7 +71,7 @@ def _prepare(req, record, data, creating):
 
 
 def _delete_sip(req, record):
-    sip.delete_trunk_cascade(req.state, record["id"])
+    sip.of(req.generation).delete_trunk_cascade(req.state, record["id"])
 
 
 TRUNKS = Collection("trunks", "/trunks", "Trunk", fields=FIELDS, shown=SHOWN, columns=COLUMNS, id_param="trunk_id",
