@@ -14,8 +14,8 @@ What no declaration says (generated names, reference checks, database failures) 
 ``prepare(req, record, data, creating)`` hook of the resource.
 """
 
-from ..core import (BOTH, by_generation, check_db_integers, for_generation, not_found, paginate, resource_associated,
-                    resource_exists, route)
+from ..core import (BOTH, by_generation, check_db_integers, for_generation, not_found, paginate,
+                    resource_associated, resource_exists, route)
 from ..fields import load
 
 # confd's preprocess_subroutine columns: VARCHAR(79) on CURRENT, VARCHAR(39) on LEGACY
@@ -161,15 +161,23 @@ class Collection:
         return render(req, self.shown, record)
 
     def find(self, req):
+        """The record of an item route."""
         if self.id_param in req.params:
-            key = req.params[self.id_param]
-            return get_record(req, self.table, key, self.resource,
-                              id=key, **for_generation(self.item_meta, req.generation))
-        wanted = req.params[self.uuid_param]
-        for record in req.state.tables[self.table].values():
-            if record.get("uuid") == wanted:
-                return record
-        raise not_found(self.resource, **{self.uuid_meta: self.uuid_shown(wanted)})
+            return self.lookup(req, "id", req.params[self.id_param])
+        return self.lookup(req, "uuid", req.params[self.uuid_param])
+
+    def lookup(self, req, field, value):
+        """The record whose ``field`` (id or uuid) is ``value`` in the request's tenant, or confd's 404."""
+        table = req.state.tables[self.table]
+        if field == self.key:
+            record = table.get(value)
+        else:
+            record = next((candidate for candidate in table.values() if candidate.get(field) == value), None)
+        if record is None or (self.tenant_scoped and record["tenant_uuid"] != req.tenant):
+            if field == "id":
+                raise not_found(self.resource, id=value, **for_generation(self.item_meta, req.generation))
+            raise not_found(self.resource, **{self.uuid_meta: self.uuid_shown(value)})
+        return record
 
     def list(self, req):
         generation = req.generation
