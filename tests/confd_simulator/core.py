@@ -222,7 +222,7 @@ class Route:
 ROUTES = []
 
 
-def route(method, pattern, generations=("current", "legacy")):
+def route(method, pattern, generations=BOTH):
     """Register a handler for METHOD /1.1<pattern> on the given generations."""
 
     def decorator(handler):
@@ -250,6 +250,11 @@ def find_route(generation, method, path):
 
 
 # --------------------------------------------------------------------------- request
+
+# How confd reads a JSON body: CURRENT's ``request.get_json(force=True)`` parses it whatever its content type
+# and refuses a missing one (400); LEGACY's ``get_json()`` ignores a body sent without a JSON content type.
+JSON_FORCED = by_generation(current=True, legacy=False)
+
 
 class Headers(dict):
     """Header map with case-insensitive lookups."""
@@ -285,18 +290,14 @@ class Request:
             self._memo[key] = build()
         return self._memo[key]
 
-    @property
-    def current(self):
-        return self.generation == "current"
-
     def read_body(self):
-        """Flask's ``request.get_json(force=True)`` (CURRENT): no body at all is a 400.
+        """Flask's ``request.get_json(force=True)`` (CURRENT, see JSON_FORCED): no body at all is a 400.
 
         Resources whose item PUT goes through a confd "middleware" (incalls, extensions, contexts,
         SIP endpoints, users, voicemails) read the body before they look the item up, so a PUT without a
         body on an unknown id answers this 400 rather than the 404; call it first there.
         """
-        if self.body is NO_BODY and self.current:
+        if self.body is NO_BODY and JSON_FORCED[self.generation]:
             raise bad_request()
 
     def json_object(self):

@@ -35,11 +35,10 @@ def seed(state):
     for context_id, context_uuid, context_type, label, legacy_name, legacy_label, ranges in _CONTEXTS:
         record = {"id": context_id, "tenant_uuid": state.tenant_uuid, "type": context_type, "description": None,
                   "enabled": True, "contexts": [3] if context_type == "internal" else []}
-        if generation == "current":
-            record.update(uuid=context_uuid, label=label,
-                          name="ctx-%s-%s-%s" % (state.tenant_slug, context_type, context_uuid))
-        else:
-            record.update(name=legacy_name, label=legacy_label)
+        record.update({  # CURRENT generates uuids and names; LEGACY's names are the client's
+            "current": {"uuid": context_uuid, "label": label,
+                        "name": "ctx-%s-%s-%s" % (state.tenant_slug, context_type, context_uuid)},
+            "legacy": {"name": legacy_name, "label": legacy_label}}[generation])
         for kind in RANGE_KINDS:
             record[kind] = [_range(values) for values in ranges.get(kind, [])]
         contexts[context_id] = record

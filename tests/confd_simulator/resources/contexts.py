@@ -113,7 +113,7 @@ def _prepare(req, record, data, creating):
     for kind in RANGE_KINDS:
         if kind in data:
             data[kind] = _stored_ranges(data[kind], kind == "incall_ranges")
-    if creating and req.current:
+    if creating and "name" not in data:  # CURRENT's body has no name: it is generated
         record["uuid"] = str(uuid.uuid4())
         record["name"] = "ctx-%s-%s-%s" % (req.state.tenant_slug, data["type"], record["uuid"])
     elif creating:

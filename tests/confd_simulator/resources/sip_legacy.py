@@ -13,12 +13,11 @@ import functools
 import re
 import string
 
-from ..core import not_found, paginate, resource_associated, resource_exists, route, unexpected
+from ..core import LEGACY, not_found, paginate, resource_associated, resource_exists, route, unexpected
 from ..fields import Field, Invalid, length, load, load_dict, one_of, regexp, validation_error, value_range
 from . import sip_transports
 from .sip_common import ListOf, body_object, check_trunk_endpoint, random_hash
 
-LEGACY = ("legacy",)
 USERNAME_REGEX = r"^[a-zA-Z0-9_+-]{1,40}$"
 SECRET_REGEX = r"^[%s]{1,80}$" % re.escape(string.printable)
 TRUTH_VALUES = ("yes", "true", "y", "t", "1", "on")  # Asterisk's ast_true()

@@ -67,9 +67,9 @@ GROUP_SHOWN = (
        Shown("members", {"users": [], "extensions": []})))
 
 
-def _name_group(req, record, _data, creating):
-    """CURRENT generates the name (LEGACY's is the client's, unique)."""
-    if req.current and creating:
+def _name_group(req, record, data, creating):
+    """The name is generated where the body has none (CURRENT; LEGACY's is the client's, unique)."""
+    if creating and "name" not in data:
         record["name"] = "grp-%s-%s" % (req.state.tenant_slug, _new_uuid(record))
 
 
