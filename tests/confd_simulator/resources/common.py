@@ -134,14 +134,16 @@ class Collection:
     ``check_integers``: a body integer beyond INTEGER fails in PostgreSQL (500) before the write;
     ``id_param`` / ``uuid_param``: the item routes' placeholders (the names api.yml shows);
     ``pre_load(body) -> body``: a @pre_load (PerGeneration allowed); ``key``: the record key the table is
-    keyed by (an "id" is taken from the table's sequence, any other is set by ``prepare``);
-    ``tenant_scoped=False``: server-wide records, all listed.
+    keyed by (an "id" not set by ``prepare`` is taken from the table's sequence, any other is set by ``prepare``);
+    ``tenant_scoped=False``: server-wide records, all listed; ``update_fields``: the PUT schema, when it is
+    not the POST one.
     """
 
     def __init__(self, table, path, resource, *, fields, shown, columns, default_order, by_id=True, by_uuid=False,
                  generations=BOTH, unique=(), prepare=None, on_delete=(), initial=None, item_meta=None,
                  uuid_meta="uuid", uuid_shown=str, schema_check=None, body_first=False, check_integers=True,
-                 id_param="item_id", uuid_param="item_uuid", pre_load=None, key="id", tenant_scoped=True):
+                 id_param="item_id", uuid_param="item_uuid", pre_load=None, key="id", tenant_scoped=True,
+                 update_fields=None):
         self.table, self.path, self.resource = table, path, resource
         self.fields, self.shown, self.columns, self.default_order = fields, shown, columns, default_order
         self.unique, self.prepare, self.on_delete, self.initial = unique, prepare, on_delete, initial or {}
@@ -149,6 +151,7 @@ class Collection:
         self.schema_check, self.body_first, self.check_integers = schema_check, body_first, check_integers
         self.id_param, self.uuid_param = id_param, uuid_param
         self.pre_load, self.key, self.tenant_scoped = pre_load, key, tenant_scoped
+        self.update_fields = update_fields or fields
         item_routes = (["/<int:%s>" % id_param] if by_id else []) + (["/<uuid:%s>" % uuid_param] if by_uuid else [])
         route("GET", path, generations)(self.list)
         route("POST", path, generations)(self.create)
@@ -196,7 +199,8 @@ class Collection:
     def _load(self, req, partial):
         body = req.json_object()
         pre_load = for_generation(self.pre_load, req.generation)
-        return load(self.fields, pre_load(body) if pre_load else body, req.generation, partial=partial,
+        return load(self.update_fields if partial else self.fields, pre_load(body) if pre_load else body,
+                    req.generation, partial=partial,
                     schema_check=for_generation(self.schema_check, req.generation))
 
     def _check_unique(self, req, record, data):
@@ -214,8 +218,8 @@ class Collection:
         self._check_unique(req, record, data)
         if self.prepare:
             self.prepare(req, record, data, creating)
-        if creating and self.key == "id":  # the INSERT takes the id, then may fail
-            record.setdefault("id", req.state.next_id(self.table))
+        if creating and self.key == "id" and "id" not in record:  # the INSERT takes the id, then may fail
+            record["id"] = req.state.next_id(self.table)
         if self.check_integers:
             check_db_integers(data)
         record.update(data)

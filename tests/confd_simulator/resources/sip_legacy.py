@@ -14,8 +14,9 @@ import re
 import string
 
 from ..core import LEGACY, not_found, paginate, resource_associated, resource_exists, route, unexpected
-from ..fields import Field, Invalid, length, load, load_dict, one_of, regexp, validation_error, value_range
+from ..fields import Field, Invalid, length, load_dict, one_of, regexp, validation_error, value_range
 from . import sip_transports
+from .common import Collection, Column, Shown, links, shown
 from .sip_common import ListOf, body_object, check_trunk_endpoint, random_hash
 
 USERNAME_REGEX = r"^[a-zA-Z0-9_+-]{1,40}$"
@@ -77,7 +78,6 @@ def _endpoint_schema(nullable):
 
 CREATE_SCHEMA = _endpoint_schema(True)
 EDIT_SCHEMA = _endpoint_schema(False)
-ENDPOINT_COLUMNS = {"username": lambda rec: rec["name"], "type": lambda rec: rec["type"], "host": lambda rec: rec["host"]}
 
 REGISTER_REGEX = re.compile(r"""^
     (?:(?P<transport>.*)://)?
@@ -169,47 +169,22 @@ def _render_options(rec):
 
 # ------------------------------------------------------------------------ endpoints
 
-def _link(req, rec):
-    return [req.link("endpoint_sip", "/endpoints/sip/%d" % rec["id"])]
-
-
 def _trunk_relation(req, trunk_id):
     if trunk_id is None:
         return None
     return {"id": trunk_id, "links": [req.link("trunks", "/trunks/%d" % trunk_id)]}
 
 
-def render_endpoint(req, rec):
-    return {"id": rec["id"], "tenant_uuid": rec["tenant_uuid"], "username": rec["username"], "name": rec["name"],
-            "secret": rec["secret"], "type": rec["type"], "host": rec["host"], "options": _render_options(rec),
-            "links": _link(req, rec), "trunk": _trunk_relation(req, rec["trunk_id"]), "line": None}
-
-
-def _get_endpoint(req, endpoint_id):
-    rec = req.state.tables["endpoints_sip"].get(endpoint_id)
-    if rec is None or rec["tenant_uuid"] != req.tenant:
-        raise not_found("SIPEndpoint", id=endpoint_id)
-    return rec
-
-
-def _endpoint_form(req, schema, partial):
-    form = load(schema, body_object(req), req.generation, partial=partial)
-    if not form.get("name") and "username" in form:  # SipSchema.set_name_to_username_if_missing
-        form["name"] = form["username"]
-    return form
+ENDPOINT_SHOWN = shown("id", "tenant_uuid", "username", "name", "secret", "type", "host") + (
+    Shown("options", lambda _req, rec: _render_options(rec)), links("endpoint_sip", "/endpoints/sip/%d"),
+    Shown("trunk", lambda req, rec: _trunk_relation(req, rec["trunk_id"])), Shown("line", None))
+ENDPOINT_COLUMNS = (Column("username", lambda _req, rec: rec["name"]), Column("type"), Column("host"))
 
 
 def _check_name(state, name, own_id=None):
     holder = state.tables["sip_names"].get(name)
     if holder is not None and holder != own_id:
         raise resource_exists("SIPEndpoint", name=name)
-
-
-@route("GET", "/endpoints/sip", LEGACY)
-def list_endpoints(req):
-    items = [rec for rec in req.state.tables["endpoints_sip"].values() if rec["tenant_uuid"] == req.tenant]
-    return 200, paginate(req, items, ENDPOINT_COLUMNS, "username", search_columns=tuple(ENDPOINT_COLUMNS),
-                         render=functools.partial(render_endpoint, req))
 
 
 def _fill_defaults(state, rec):
@@ -235,59 +210,40 @@ def _check_lengths(rec, statement):
             raise _db_error("StringDataRightTruncation", "value too long for type character varying(%d)" % size, statement)
 
 
-@route("POST", "/endpoints/sip", LEGACY)
-def create_endpoint(req):
+def _prepare_endpoint(req, rec, data, creating):
+    """SipSchema's post-load, then confd's name check, the usersip columns and xivo-dao's defaults."""
     state = req.state
-    form = _endpoint_form(req, CREATE_SCHEMA, partial=False)
-    if form.get("name") is not None:
-        _check_name(state, form["name"])
-    rec = {"id": None, "tenant_uuid": req.tenant, "name": form.get("name"), "username": form.get("username"),
-           "secret": form.get("secret"), "type": form.get("type"), "host": form.get("host"),
-           "natives": dict(NATIVE_DEFAULTS), "extras": [], "trunk_id": None}
-    if "options" in form:
-        _set_options(rec, form["options"], "INSERT INTO")
-    _fill_defaults(state, rec)
-    _check_lengths(rec, "INSERT INTO")
-    rec["id"] = state.next_id("usersip")
-    state.tables["endpoints_sip"][rec["id"]] = rec
-    state.tables["sip_names"][rec["name"]] = rec["id"]
-    return 201, render_endpoint(req, rec)
+    if not data.get("name") and "username" in data:  # SipSchema.set_name_to_username_if_missing
+        data["name"] = data["username"]
+    statement = "INSERT INTO" if creating else "UPDATE"
+    if not creating or data.get("name") is not None:
+        _check_name(state, data.get("name", rec["name"]), rec.get("id"))
+    if "options" in data:
+        _set_options(data, data.pop("options"), statement)
+    candidate = dict(rec, **data)
+    if creating:
+        _fill_defaults(state, candidate)
+    _check_lengths(candidate, statement)
+    data.update(candidate)
+    if creating:
+        rec["id"] = state.next_id("usersip")  # the INSERT, once every check has passed
+    state.tables["sip_names"].pop(rec["name"], None)
+    state.tables["sip_names"][candidate["name"]] = rec["id"]
 
 
-@route("GET", "/endpoints/sip/<int:endpoint_id>", LEGACY)
-def get_endpoint(req):
-    return 200, render_endpoint(req, _get_endpoint(req, req.params["endpoint_id"]))
-
-
-@route("PUT", "/endpoints/sip/<int:endpoint_id>", LEGACY)
-def update_endpoint(req):
-    state = req.state
-    rec = _get_endpoint(req, req.params["endpoint_id"])
-    form = _endpoint_form(req, EDIT_SCHEMA, partial=True)
-    _check_name(state, form.get("name", rec["name"]), rec["id"])
-    candidate = dict(rec)
-    if "options" in form:
-        _set_options(candidate, form.pop("options"), "UPDATE")
-    candidate.update(form)
-    _check_lengths(candidate, "UPDATE")
-    if candidate["name"] != rec["name"]:
-        del state.tables["sip_names"][rec["name"]]
-        state.tables["sip_names"][candidate["name"]] = rec["id"]
-    rec.update(candidate)
-    return 204, None
-
-
-def _delete_endpoint(state, rec):
-    del state.tables["endpoints_sip"][rec["id"]]
+def _forget_endpoint(state, rec):
+    """A deleted endpoint frees its name and its trunk."""
     state.tables["sip_names"].pop(rec["name"], None)
     if rec["trunk_id"] is not None:
         state.tables["sip_trunk_endpoint"].pop(rec["trunk_id"], None)
 
 
-@route("DELETE", "/endpoints/sip/<int:endpoint_id>", LEGACY)
-def delete_endpoint(req):
-    _delete_endpoint(req.state, _get_endpoint(req, req.params["endpoint_id"]))
-    return 204, None
+ENDPOINTS = Collection(
+    "endpoints_sip", "/endpoints/sip", "SIPEndpoint", fields=CREATE_SCHEMA, update_fields=EDIT_SCHEMA,
+    shown=ENDPOINT_SHOWN, columns=ENDPOINT_COLUMNS, default_order="username", generations=LEGACY,
+    id_param="endpoint_id", prepare=_prepare_endpoint, on_delete=(lambda req, rec: _forget_endpoint(req.state, rec),), check_integers=False,
+    initial={"name": None, "username": None, "secret": None, "type": None, "host": None,
+             "natives": lambda: dict(NATIVE_DEFAULTS), "extras": list, "trunk_id": None})
 
 
 # ------------------------------------------------------------------------ registers
@@ -414,7 +370,7 @@ def _trunk(req):
 @route("PUT", "/trunks/<int:trunk_id>/endpoints/sip/<int:endpoint_id>", LEGACY)
 def associate_trunk_endpoint(req):
     trunk = _trunk(req)
-    endpoint = _get_endpoint(req, req.params["endpoint_id"])
+    endpoint = ENDPOINTS.lookup(req, "id", req.params["endpoint_id"])
     if req.state.tables["sip_trunk_endpoint"].get(trunk["id"]) != endpoint["id"]:
         check_trunk_endpoint(req.state, trunk, dict(endpoint, key=endpoint["id"]), int)
         req.state.tables["sip_trunk_endpoint"][trunk["id"]] = endpoint["id"]
@@ -425,7 +381,7 @@ def associate_trunk_endpoint(req):
 @route("DELETE", "/trunks/<int:trunk_id>/endpoints/sip/<int:endpoint_id>", LEGACY)
 def dissociate_trunk_endpoint(req):
     trunk = _trunk(req)
-    endpoint = _get_endpoint(req, req.params["endpoint_id"])
+    endpoint = ENDPOINTS.lookup(req, "id", req.params["endpoint_id"])
     if req.state.tables["sip_trunk_endpoint"].get(trunk["id"]) == endpoint["id"]:
         del req.state.tables["sip_trunk_endpoint"][trunk["id"]]
         endpoint["trunk_id"] = None
@@ -465,7 +421,7 @@ def trunk_sip_fields(req, trunk_id):
     return {
         "endpoint_sip": None if endpoint is None else {
             "id": endpoint["id"], "username": endpoint["username"], "name": endpoint["name"],
-            "links": _link(req, endpoint)},
+            "links": [req.link("endpoint_sip", "/endpoints/sip/%d" % endpoint["id"])]},
         "register_sip": None if register_id is None else {
             "id": register_id, "links": [req.link("register_sip", "/registers/sip/%d" % register_id)]},
     }
@@ -474,7 +430,8 @@ def trunk_sip_fields(req, trunk_id):
 def delete_trunk_cascade(state, trunk_id):
     endpoint = state.tables["endpoints_sip"].get(state.tables["sip_trunk_endpoint"].get(trunk_id))
     if endpoint is not None:
-        _delete_endpoint(state, endpoint)
+        del state.tables["endpoints_sip"][endpoint["id"]]
+        _forget_endpoint(state, endpoint)
     register = state.tables["registers_sip"].get(state.tables["sip_trunk_register"].get(trunk_id))
     if register is not None:
         _delete_register(state, register)
