@@ -17,7 +17,7 @@ from ..core import LEGACY, not_found, paginate, resource_associated, resource_ex
 from ..fields import Field, Invalid, length, load_dict, one_of, regexp, validation_error, value_range
 from . import sip_transports
 from .common import Collection, Column, Shown, links, shown
-from .sip_common import ListOf, body_object, check_trunk_endpoint, random_hash
+from .sip_common import ListOf, check_trunk_endpoint, random_hash
 
 USERNAME_REGEX = r"^[a-zA-Z0-9_+-]{1,40}$"
 SECRET_REGEX = r"^[%s]{1,80}$" % re.escape(string.printable)
@@ -320,7 +320,7 @@ def list_registers(req):
 
 @route("POST", "/registers/sip", LEGACY)
 def create_register(req):
-    data = _load_register(body_object(req), req.generation)
+    data = _load_register(req.json_object(), req.generation)
     var_val = register_string(data)
     _check_transport(req.state, var_val)
     register = {"id": req.state.next_id("staticsip"), "var_val": var_val, "enabled": data["enabled"], "trunk_id": None}
@@ -336,7 +336,7 @@ def get_register(req):
 @route("PUT", "/registers/sip/<int:register_id>", LEGACY)
 def update_register(req):
     register = _get_register(req, req.params["register_id"])
-    form = _load_register(body_object(req), req.generation, partial=True)
+    form = _load_register(req.json_object(), req.generation, partial=True)
     merged = dict(register_fields(register), enabled=register["enabled"])
     merged.update(form)
     data = _load_register(merged, req.generation)
