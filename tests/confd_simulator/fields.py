@@ -238,10 +238,10 @@ def load_dict(schema, data, generation, partial=False, schema_check=None, ensure
             result[field.name] = field.convert(data[field.name], generation)
         except Invalid as error:
             errors[field.name] = error.messages
-    if not errors and schema_check:
-        message = schema_check(result)
-        if message:
-            errors["_schema"] = [message]
+    if not errors and schema_check:  # a message for "_schema", or errors by field
+        found = schema_check(result)
+        if found:
+            errors.update(found if isinstance(found, dict) else {"_schema": [found]})
     if errors:
         raise Invalid(errors)
     return result

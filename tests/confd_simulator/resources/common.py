@@ -39,6 +39,9 @@ def _from_record(name):
     return lambda _req, record: record.get(name)
 
 
+_RECORD_KEY = object()  # Shown's default: the record's key of the same name
+
+
 class Column:
     """A list column of the generations that have it: an exact ``?name=`` filter, an ``order`` key and
     (in the ``searched`` generations) a ``search`` text. ``value(req, record)`` reads it (default: the
@@ -57,9 +60,9 @@ class Shown:
     """One key of a rendered body, in the generations that show it: ``value(req, record)``, a constant
     (copied per answer; PerGeneration allowed), or by default the record's key of that name."""
 
-    def __init__(self, name, value=_from_record, generations=BOTH):
+    def __init__(self, name, value=_RECORD_KEY, generations=BOTH):
         self.name, self.generations = name, generations
-        if value is _from_record:
+        if value is _RECORD_KEY:
             self.value = _from_record(name)
         elif callable(value):
             self.value = value

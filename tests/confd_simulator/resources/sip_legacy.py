@@ -9,12 +9,11 @@ A register keeps only its chan_sip ``register =>`` string, like the ``staticsip`
 back on every read.
 """
 
-import functools
 import re
 import string
 
-from ..core import LEGACY, not_found, paginate, resource_associated, resource_exists, route, unexpected
-from ..fields import Field, Invalid, length, load_dict, one_of, regexp, validation_error, value_range
+from ..core import LEGACY, not_found, resource_associated, resource_exists, route, unexpected
+from ..fields import Field, length, load, one_of, regexp, value_range
 from . import sip_transports
 from .common import Collection, Column, Shown, links, shown
 from .sip_common import ListOf, check_trunk_endpoint, random_hash
@@ -272,90 +271,57 @@ def register_fields(register):
     return fields
 
 
-def _load_register(body, generation, partial=False):
-    """Field validation, then the schema validators (only when every field is valid)."""
-    try:
-        data = load_dict(REGISTER_SCHEMA, body, generation, partial=partial)
-    except Invalid as error:
-        raise validation_error(error.messages) from None
+def _check_register(data):
+    """RegisterSIPSchema's validators (marshmallow runs them once every field is valid)."""
     errors = {}
     if data.get("auth_username") and not data.get("auth_password"):
         errors["auth_username"] = ['Cannot set field "auth_username" if the field "auth_password" is not set']
     if len(register_string(data)) > 255:
         errors["_schema"] = ["The sum of all fields is longer than maximum length 255"]
-    if errors:
-        raise validation_error(errors)
-    return data
+    return errors
 
 
-def _check_transport(state, var_val):
-    """GetTransportValidator: a transport in the register string must name an existing transport."""
+def _prepare_register(req, register, data, creating):
+    """A PUT is checked again as a whole, merged into the stored fields; only the register string is kept,
+    and a transport in it must name an existing transport (GetTransportValidator)."""
+    whole = data
+    if not creating:
+        merged = dict(register_fields(register), enabled=register["enabled"])
+        merged.update(data)
+        whole = load(REGISTER_SCHEMA, merged, req.generation, schema_check=_check_register)
+    var_val = register_string(whole)
     name = register_fields({"var_val": var_val})["transport"]
-    if name and sip_transports.find_by_name(state, name) is None:
+    if name and sip_transports.find_by_name(req.state, name) is None:
         raise sip_transports.transport_name_not_found(name)
+    enabled = whole["enabled"]
+    data.clear()
+    data.update(var_val=var_val, enabled=enabled)
+    if creating:
+        register["id"] = req.state.next_id("staticsip")  # the sequence LEGACY shares with other static SIP rows
 
 
-def render_register(req, register):
-    fields = register_fields(register)
-    body = {"id": register["id"]}
-    body.update((field.name, fields[field.name]) for field in REGISTER_SCHEMA if field.name in fields)
-    body.update(enabled=register["enabled"], links=[req.link("register_sip", "/registers/sip/%d" % register["id"])],
-                trunk=_trunk_relation(req, register["trunk_id"]))
-    return body
+def _parsed(name):
+    return lambda _req, register: register_fields(register)[name]
 
 
-def _get_register(req, register_id):
-    register = req.state.tables["registers_sip"].get(register_id)
-    if register is None:
-        raise not_found("SIPRegister", id=register_id)
-    return register
+REGISTER_SHOWN = shown("id") + tuple(Shown(field.name, _parsed(field.name)) for field in REGISTER_SCHEMA
+                                     if field.name != "enabled") + (
+    Shown("enabled"), links("register_sip", "/registers/sip/%d"),
+    Shown("trunk", lambda req, register: _trunk_relation(req, register["trunk_id"])))
 
 
-@route("GET", "/registers/sip", LEGACY)
-def list_registers(req):
-    columns = {"id": lambda register: register["id"]}
-    return 200, paginate(req, list(req.state.tables["registers_sip"].values()), columns, "id", search_columns=("id",),
-                         int_columns=("id",), render=functools.partial(render_register, req))
-
-
-@route("POST", "/registers/sip", LEGACY)
-def create_register(req):
-    data = _load_register(req.json_object(), req.generation)
-    var_val = register_string(data)
-    _check_transport(req.state, var_val)
-    register = {"id": req.state.next_id("staticsip"), "var_val": var_val, "enabled": data["enabled"], "trunk_id": None}
-    req.state.tables["registers_sip"][register["id"]] = register
-    return 201, render_register(req, register)
-
-
-@route("GET", "/registers/sip/<int:register_id>", LEGACY)
-def get_register(req):
-    return 200, render_register(req, _get_register(req, req.params["register_id"]))
-
-
-@route("PUT", "/registers/sip/<int:register_id>", LEGACY)
-def update_register(req):
-    register = _get_register(req, req.params["register_id"])
-    form = _load_register(req.json_object(), req.generation, partial=True)
-    merged = dict(register_fields(register), enabled=register["enabled"])
-    merged.update(form)
-    data = _load_register(merged, req.generation)
-    var_val = register_string(data)
-    _check_transport(req.state, var_val)
-    register.update(var_val=var_val, enabled=data["enabled"])
-    return 204, None
-
-
-def _delete_register(state, register):
-    del state.tables["registers_sip"][register["id"]]
+def _forget_register(state, register):
+    """A deleted register frees its trunk."""
     if register["trunk_id"] is not None:
         state.tables["sip_trunk_register"].pop(register["trunk_id"], None)
 
 
-@route("DELETE", "/registers/sip/<int:register_id>", LEGACY)
-def delete_register(req):
-    _delete_register(req.state, _get_register(req, req.params["register_id"]))
-    return 204, None
+REGISTERS = Collection(
+    "registers_sip", "/registers/sip", "SIPRegister", fields=REGISTER_SCHEMA, shown=REGISTER_SHOWN,
+    columns=(Column("id", integer=True),), default_order="id", generations=LEGACY, id_param="register_id",
+    tenant_scoped=False,  # /registers/sip ignores Wazo-Tenant
+    schema_check=_check_register, prepare=_prepare_register, initial={"trunk_id": None},
+    on_delete=(lambda req, register: _forget_register(req.state, register),))
 
 
 # ------------------------------------------------------------- trunk associations
@@ -392,7 +358,7 @@ def dissociate_trunk_endpoint(req):
 def associate_trunk_register(req):
     links = req.state.tables["sip_trunk_register"]
     trunk = _trunk(req)
-    register = _get_register(req, req.params["register_id"])
+    register = REGISTERS.lookup(req, "id", req.params["register_id"])
     if links.get(trunk["id"]) == register["id"]:
         return 204, None
     if trunk["id"] in links:
@@ -408,7 +374,7 @@ def associate_trunk_register(req):
 def dissociate_trunk_register(req):
     """At this confd commit the SIP-register service calls the IAX dissociation: 204, nothing changes."""
     _trunk(req)
-    _get_register(req, req.params["register_id"])
+    REGISTERS.lookup(req, "id", req.params["register_id"])
     return 204, None
 
 
@@ -434,4 +400,5 @@ def delete_trunk_cascade(state, trunk_id):
         _forget_endpoint(state, endpoint)
     register = state.tables["registers_sip"].get(state.tables["sip_trunk_register"].get(trunk_id))
     if register is not None:
-        _delete_register(state, register)
+        del state.tables["registers_sip"][register["id"]]
+        _forget_register(state, register)
