@@ -16,8 +16,43 @@ import uuid
 
 NO_BODY = object()  # the request had no body at all
 
+BOTH, CURRENT, LEGACY = ("current", "legacy"), ("current",), ("legacy",)  # the API generations
+
 SEED_TENANT_UUID = "a0000000-0000-4000-8000-000000000002"
 SEED_TENANT_SLUG = "acme"
+
+
+class PerGeneration(dict):
+    """A value that differs between the API generations: ``{"current": x, "legacy": y}``."""
+
+
+def by_generation(current, legacy):
+    return PerGeneration(current=current, legacy=legacy)
+
+
+def for_generation(value, generation):
+    """``value`` itself, or its ``generation`` entry when it is a PerGeneration."""
+    return value[generation] if isinstance(value, PerGeneration) else value
+
+
+# marshmallow's wording: CURRENT runs a recent marshmallow, LEGACY ran 3.0.0b14 (body fields and list parameters)
+RANGE_MESSAGES = by_generation(
+    current={"min": "Must be greater than or equal to {min}.", "max": "Must be less than or equal to {max}.",
+             "both": "Must be greater than or equal to {min} and less than or equal to {max}."},
+    legacy={"min": "Must be at least {min}.", "max": "Must be at most {max}.",
+            "both": "Must be between {min} and {max}."})
+_TRUE_STRINGS = {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "1"}
+_FALSE_STRINGS = {"f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
+# marshmallow's Boolean strings (True, False): 3.0.0b14 (LEGACY) did not know y/yes/n/no or their capitals
+BOOLEAN_STRINGS = by_generation(
+    current=(_TRUE_STRINGS | {"y", "Y", "yes", "Yes", "YES"}, _FALSE_STRINGS | {"n", "N", "no", "No", "NO"}),
+    legacy=(_TRUE_STRINGS, _FALSE_STRINGS))
+
+
+def range_message(generation, min_value=None, max_value=None):
+    """marshmallow's Range message for the bounds given."""
+    kind = "both" if min_value is not None and max_value is not None else "min" if min_value is not None else "max"
+    return RANGE_MESSAGES[generation][kind].format(min=min_value, max=max_value)
 
 
 class ApiError(Exception):
@@ -187,7 +222,7 @@ class Route:
 ROUTES = []
 
 
-def route(method, pattern, generations=("current", "legacy")):
+def route(method, pattern, generations=BOTH):
     """Register a handler for METHOD /1.1<pattern> on the given generations."""
 
     def decorator(handler):
@@ -215,6 +250,11 @@ def find_route(generation, method, path):
 
 
 # --------------------------------------------------------------------------- request
+
+# How confd reads a JSON body: CURRENT's ``request.get_json(force=True)`` parses it whatever its content type
+# and refuses a missing one (400); LEGACY's ``get_json()`` ignores a body sent without a JSON content type.
+JSON_FORCED = by_generation(current=True, legacy=False)
+
 
 class Headers(dict):
     """Header map with case-insensitive lookups."""
@@ -250,18 +290,14 @@ class Request:
             self._memo[key] = build()
         return self._memo[key]
 
-    @property
-    def current(self):
-        return self.generation == "current"
-
     def read_body(self):
-        """Flask's ``request.get_json(force=True)`` (CURRENT): no body at all is a 400.
+        """Flask's ``request.get_json(force=True)`` (CURRENT, see JSON_FORCED): no body at all is a 400.
 
         Resources whose item PUT goes through a confd "middleware" (incalls, extensions, contexts,
         SIP endpoints, users, voicemails) read the body before they look the item up, so a PUT without a
         body on an unknown id answers this 400 rather than the 404; call it first there.
         """
-        if self.body is NO_BODY and self.current:
+        if self.body is NO_BODY and JSON_FORCED[self.generation]:
             raise bad_request()
 
     def json_object(self):
@@ -348,22 +384,16 @@ def _int_param(req, name, default):
     if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", raw):
         return None, {"message": "Not a valid integer.", "constraint_id": "type", "constraint": "integer"}
     value = int(raw)
-    if value < 0:
-        # xivo's mallow Range wraps marshmallow's message: LEGACY ran marshmallow 3.0.0b14.
-        message = "Must be greater than or equal to 0." if req.current else "Must be at least 0."
-        return None, [{"constraint_id": "range", "constraint": {"min": 0}, "message": message}]
+    if value < 0:  # xivo's mallow Range wraps marshmallow's message
+        return None, [{"constraint_id": "range", "constraint": {"min": 0}, "message": range_message(req.generation, 0)}]
     return value, None
-
-
-_BOOLEAN_STRINGS = {"t", "T", "true", "True", "TRUE", "on", "On", "ON", "1",
-                    "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "0"}
-_YES_NO = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"}  # not for LEGACY's marshmallow 3.0.0b14
 
 
 def _bool_param(req, name):
     """xivo's mallow Boolean (marshmallow's truthy/falsy strings), with its dict-shaped message."""
     raw = req.query.get(name)
-    if raw is None or raw in _BOOLEAN_STRINGS or (req.current and raw in _YES_NO):
+    truthy, falsy = BOOLEAN_STRINGS[req.generation]
+    if raw is None or raw in truthy or raw in falsy:
         return None
     return {"message": "Not a valid boolean.", "constraint_id": "type", "constraint": "boolean"}
 

@@ -8,14 +8,14 @@ in declaration order).  Unknown keys are dropped, as with ``unknown = EXCLUDE``.
 import re
 import uuid
 
-from .core import ApiError
+from .core import BOOLEAN_STRINGS, BOTH, ApiError, by_generation, for_generation, range_message
 
 MISSING = object()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# marshmallow's Boolean: CURRENT's sets; LEGACY ran marshmallow 3.0.0b14, without y/yes/n/no (or their capitals)
-_TRUTHY = {True, "t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"}
-_FALSY = {False, "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"}
-_YES_NO = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO"}
+# marshmallow's OneOf message: 3.0.0b14 (LEGACY) did not list the choices
+_ONE_OF_MESSAGES = by_generation(current="Must be one of: {choices}.", legacy="Not a valid choice.")
+# marshmallow's Boolean also takes the booleans themselves (and 1 / 0, equal to them in a set)
+_BOOLEANS = {generation: (truthy | {True}, falsy | {False}) for generation, (truthy, falsy) in BOOLEAN_STRINGS.items()}
 
 
 class Invalid(Exception):
@@ -28,34 +28,33 @@ class Invalid(Exception):
 
 # ------------------------------------------------------------------ validators
 # A validator is ``f(value, generation) -> message or None``; every failing validator of a field
-# contributes its message, like marshmallow does.
+# contributes its message, like marshmallow does. Parameters may be PerGeneration (by_generation(...)):
+# the validator picks the request's generation, as it does for the messages.
 
 def length(min_len=None, max_len=None, equal=None):
-    def check(value, _generation):
-        size = len(value)
+    def check(value, generation):
+        size, low, high = len(value), min_len, for_generation(max_len, generation)
         if equal is not None:
             return None if size == equal else "Length must be %d." % equal
-        if min_len is not None and max_len is not None:
-            return None if min_len <= size <= max_len else "Length must be between %d and %d." % (min_len, max_len)
-        if min_len is not None and size < min_len:
-            return "Shorter than minimum length %d." % min_len
-        if max_len is not None and size > max_len:
-            return "Longer than maximum length %d." % max_len
+        if low is not None and high is not None:
+            return None if low <= size <= high else "Length must be between %d and %d." % (low, high)
+        if low is not None and size < low:
+            return "Shorter than minimum length %d." % low
+        if high is not None and size > high:
+            return "Longer than maximum length %d." % high
         return None
     return check
 
 
 def regexp(pattern):
-    compiled = re.compile(pattern)
-    return lambda value, _generation: None if compiled.match(value) else "String does not match expected pattern."
+    compiled = {generation: re.compile(for_generation(pattern, generation)) for generation in BOTH}
+    return lambda value, generation: (None if compiled[generation].match(value)
+                                      else "String does not match expected pattern.")
 
 
 def one_of(*choices):
     def check(value, generation):
-        if value in choices:
-            return None
-        # LEGACY ran marshmallow 3.0.0b14, whose OneOf message did not list the choices.
-        return "Must be one of: %s." % ", ".join(choices) if generation == "current" else "Not a valid choice."
+        return None if value in choices else _ONE_OF_MESSAGES[generation].format(choices=", ".join(choices))
     return check
 
 
@@ -71,16 +70,7 @@ def value_range(min_value=None, max_value=None):
     def check(value, generation):
         if (min_value is None or value >= min_value) and (max_value is None or value <= max_value):
             return None
-        if generation == "current":
-            parts = []
-            if min_value is not None:
-                parts.append("greater than or equal to %s" % min_value)
-            if max_value is not None:
-                parts.append("less than or equal to %s" % max_value)
-            return "Must be %s." % " and ".join(parts)
-        if min_value is not None and max_value is not None:
-            return "Must be between %s and %s." % (min_value, max_value)
-        return "Must be at least %s." % min_value if min_value is not None else "Must be at most %s." % max_value
+        return range_message(generation, min_value, max_value)
     return check
 
 
@@ -110,13 +100,12 @@ def _as_float(value):
         raise Invalid(["Not a valid number."]) from error
 
 
-def _as_bool(value, generation="current"):
+def _as_bool(value, generation):
+    truthy, falsy = _BOOLEANS[generation]
     try:
-        if generation == "legacy" and value in _YES_NO:
-            raise Invalid(["Not a valid boolean."])
-        if value in _TRUTHY:
+        if value in truthy:
             return True
-        if value in _FALSY:
+        if value in falsy:
             return False
     except TypeError:  # unhashable (list, dict)
         pass
@@ -170,8 +159,10 @@ class Field:
     function ``(value, generation) -> value`` raising Invalid (polymorphic fields such as destinations)."""
 
     def __init__(self, name, kind, *validators, required=False, allow_none=False, default=MISSING,
-                 schema=None, many=False, schema_check=None):
+                 schema=None, many=False, schema_check=None, generations=BOTH, dump_only=False):
         self.name = name
+        self.generations = generations  # the API generations whose schema has this field
+        self.dump_only = dump_only  # shown, never loaded (marshmallow's dump_only)
         self.kind = kind
         self.validators = validators
         self.required = required
@@ -180,6 +171,11 @@ class Field:
         self.schema = schema
         self.many = many
         self.schema_check = schema_check
+
+    def initial(self, generation):
+        """The default of a field the body leaves out (``default`` may be PerGeneration, or a factory)."""
+        default = for_generation(self.default, generation)
+        return default() if callable(default) else default
 
     def convert(self, value, generation):
         if value is None:
@@ -228,22 +224,24 @@ def load_dict(schema, data, generation, partial=False, schema_check=None, ensure
         raise Invalid({"_schema": ["Invalid input type."]})
     result, errors = {}, {}
     for field in schema:
+        if generation not in field.generations or field.dump_only:
+            continue
         if field.name not in data:
             if partial:
                 continue
             if field.required:
                 errors[field.name] = ["Missing data for required field."]
             elif field.default is not MISSING:
-                result[field.name] = field.default() if callable(field.default) else field.default
+                result[field.name] = field.initial(generation)
             continue
         try:
             result[field.name] = field.convert(data[field.name], generation)
         except Invalid as error:
             errors[field.name] = error.messages
-    if not errors and schema_check:
-        message = schema_check(result)
-        if message:
-            errors["_schema"] = [message]
+    if not errors and schema_check:  # a message for "_schema", or errors by field
+        found = schema_check(result)
+        if found:
+            errors.update(found if isinstance(found, dict) else {"_schema": [found]})
     if errors:
         raise Invalid(errors)
     return result

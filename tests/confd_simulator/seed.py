@@ -1,6 +1,6 @@
 """The fixture every run starts from (see README.md): one tenant, three contexts, one user, SIP seed."""
 
-from .resources.common import optional_module
+from .resources import sip, users
 
 INFOS = {
     "current": {"uuid": "aa89b366-5953-42f0-9a64-15c55df7e690", "wazo_version": "26.08"},
@@ -35,18 +35,13 @@ def seed(state):
     for context_id, context_uuid, context_type, label, legacy_name, legacy_label, ranges in _CONTEXTS:
         record = {"id": context_id, "tenant_uuid": state.tenant_uuid, "type": context_type, "description": None,
                   "enabled": True, "contexts": [3] if context_type == "internal" else []}
-        if generation == "current":
-            record.update(uuid=context_uuid, label=label,
-                          name="ctx-%s-%s-%s" % (state.tenant_slug, context_type, context_uuid))
-        else:
-            record.update(name=legacy_name, label=legacy_label)
+        record.update({  # CURRENT generates uuids and names; LEGACY's names are the client's
+            "current": {"uuid": context_uuid, "label": label,
+                        "name": "ctx-%s-%s-%s" % (state.tenant_slug, context_type, context_uuid)},
+            "legacy": {"name": legacy_name, "label": legacy_label}}[generation])
         for kind in RANGE_KINDS:
             record[kind] = [_range(values) for values in ranges.get(kind, [])]
         contexts[context_id] = record
     state.sequences["contexts"] = 3
-    users = optional_module("users")
-    if users:
-        users.seed_users(state, USER_UUID, USER_CREATED_AT[generation])
-    sip = optional_module("sip_%s" % generation)
-    if sip and hasattr(sip, "seed_sip"):
-        sip.seed_sip(state)
+    users.seed_users(state, USER_UUID, USER_CREATED_AT[generation])
+    sip.of(generation).seed_sip(state)

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import resources  # noqa: F401  pylint: disable=unused-import  # registers every route
 from . import seed
-from .core import HTML_404, NO_BODY, ApiError, Headers, HtmlNotFound, Reply, Request, State, find_route
+from .core import HTML_404, JSON_FORCED, NO_BODY, ApiError, Headers, HtmlNotFound, Reply, Request, State, find_route
 from .resources import auth
 
 _METHOD_NOT_ALLOWED = {"message": "The method is not allowed for the requested URL."}
@@ -206,8 +206,7 @@ class Handler(BaseHTTPRequestHandler):
             parsed = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             return NO_BODY, True
-        # LEGACY used request.get_json(): without a JSON content type the body is ignored.
-        if self.server.simulator.state.generation == "legacy" and "json" not in content_type:
+        if not JSON_FORCED[self.server.simulator.state.generation] and "json" not in content_type:
             return NO_BODY, False
         return parsed, False
 

@@ -6,7 +6,7 @@ import datetime
 import time
 import uuid
 
-from ..core import HTML_404, ApiError, Reply
+from ..core import HTML_404, ApiError, Reply, by_generation
 
 SEED_TOKEN = "00000000-0000-4000-9000-0000000000ad"
 ADMIN_LOGIN = ("admin", "admin-secret")
@@ -15,6 +15,7 @@ MAX_EXPIRATION = 315360000
 _ACTIONS = {"GET": "read", "HEAD": "read", "POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
 # LEGACY /registers/sip has no tenant at all: confd never looks at Wazo-Tenant there.
 _LEGACY_TENANTLESS = ("/registers/sip",)
+ACL_KEY = by_generation(current="acl", legacy="acls")  # of a token's data (wazo-auth renamed it)
 
 
 def _auth_error(status, reason):
@@ -37,7 +38,6 @@ def _iso(epoch, utc=False):
 
 def _token_data(state, record):
     expires = record["expires_at"] if record["expires_at"] is not None else time.time() + MAX_EXPIRATION
-    acl_key = "acl" if state.generation == "current" else "acls"
     return {
         "token": record["token"], "expires_at": _iso(expires), "utc_expires_at": _iso(expires, utc=True),
         "issued_at": _iso(record["issued_at"]), "utc_issued_at": _iso(record["issued_at"], utc=True),
@@ -46,7 +46,7 @@ def _token_data(state, record):
         "metadata": {"uuid": ADMIN_UUID, "tenant_uuid": record["tenant_uuid"], "auth_id": ADMIN_UUID,
                      "pbx_user_uuid": None, "xivo_uuid": state.infos["uuid"], "purpose": "user",
                      "admin": True},
-        acl_key: ["confd.#", "auth.#"],
+        ACL_KEY[state.generation]: ["confd.#", "auth.#"],
     }
 
 
@@ -125,14 +125,21 @@ def required_acl(method, path):
 def verify_confd_access(state, method, path, headers):
     """Return the effective tenant of a confd request or raise the 401 (or 500) confd answers."""
     token = headers.get("X-Auth-Token") or ""
-    tenant = headers.get("Wazo-Tenant")
     record = _valid_token(state, token) if token else None
-    if state.generation == "legacy":
-        if record is None:
-            raise ApiError(401, [token])
-        if tenant and tenant != record["tenant_uuid"] and not path.startswith(_LEGACY_TENANTLESS):
-            raise ApiError(401, [tenant])
-        return record["tenant_uuid"] if path.startswith(_LEGACY_TENANTLESS) else (tenant or record["tenant_uuid"])
+    return _VERIFIERS[state.generation](method, path, token, headers.get("Wazo-Tenant"), record)
+
+
+def _verify_legacy(_method, path, token, tenant, record):
+    """xivo-lib-python 2020: 401 bodies name the token (or the tenant); some routes ignore Wazo-Tenant."""
+    if record is None:
+        raise ApiError(401, [token])
+    if tenant and tenant != record["tenant_uuid"] and not path.startswith(_LEGACY_TENANTLESS):
+        raise ApiError(401, [tenant])
+    return record["tenant_uuid"] if path.startswith(_LEGACY_TENANTLESS) else (tenant or record["tenant_uuid"])
+
+
+def _verify_current(method, path, token, tenant, record):
+    """xivo-lib-python today: 401 bodies name the token, the required ACL and the tenant."""
     acl = required_acl(method, path)
     if record is None and token and tenant:
         # Recorded on the CURRENT rig (wazo-auth test double): unknown token + Wazo-Tenant crashes confd.
@@ -140,3 +147,6 @@ def verify_confd_access(state, method, path, headers):
     if record is None or (tenant and tenant != record["tenant_uuid"]):
         raise ApiError(401, [str((token, acl, tenant) if tenant else (token, acl))])
     return tenant or record["tenant_uuid"]
+
+
+_VERIFIERS = by_generation(current=_verify_current, legacy=_verify_legacy)

@@ -2,9 +2,9 @@
 
 import uuid
 
-from ..core import input_error, param_not_found, paginate, resource_associated, resource_exists, route, unexpected
+from ..core import CURRENT, LEGACY, by_generation, input_error, param_not_found, resource_exists, route, unexpected
 from ..fields import Field, digits, length, load, none_of, one_of, regexp, value_range
-from .common import get_record, tenant_records
+from .common import Collection, Column, Shown, drop_from_lists, get_record, links, refuse_if_used, shown
 
 RANGE_KINDS = ("user_ranges", "group_ranges", "queue_ranges", "conference_room_ranges", "incall_ranges")
 _RESERVED = ("authentication", "general", "global", "globals", "parkedcalls", "xivo-features", "zonemessages")
@@ -24,18 +24,15 @@ _RANGE = [Field("start", "str", digits(), length(max_len=16), required=True), Fi
 _INCALL_RANGE = _RANGE + [Field("did_length", "int", value_range(0))]
 
 
-def _schema(generation, creating):
-    name = Field("name", "str", regexp(r"^[a-zA-Z0-9-_]*$"), length(1, 39), none_of(*_RESERVED), required=creating)
-    if generation == "current":
-        label = Field("label", "str", length(1, 128), required=creating)
-    else:
-        label = Field("label", "str", length(max_len=128), allow_none=True)
-    schema = [] if generation == "current" else [name]
-    schema += [label, Field("type", "str", one_of("internal", "incall", "outcall", "services", "others"), default="internal")]
-    schema += [Field(kind, "nested", schema=_INCALL_RANGE if kind == "incall_ranges" else _RANGE, many=True,
-                     schema_check=_check_range) for kind in RANGE_KINDS]
-    schema += [Field("description", "str", allow_none=True), Field("enabled", "strict_bool", default=True)]
-    return schema
+# CURRENT generates the name
+FIELDS = ([Field("name", "str", regexp(r"^[a-zA-Z0-9-_]*$"), length(1, 39), none_of(*_RESERVED), required=True,
+                 generations=LEGACY),
+           Field("label", "str", length(1, 128), required=True, generations=CURRENT),
+           Field("label", "str", length(max_len=128), allow_none=True, generations=LEGACY),
+           Field("type", "str", one_of("internal", "incall", "outcall", "services", "others"), default="internal")]
+          + [Field(kind, "nested", schema=_INCALL_RANGE if kind == "incall_ranges" else _RANGE, many=True,
+                   schema_check=_check_range) for kind in RANGE_KINDS]
+          + [Field("description", "str", allow_none=True), Field("enabled", "strict_bool", default=True)])
 
 
 def find_context(state, name):
@@ -80,60 +77,28 @@ def summary(req, record):
             "links": [req.link("contexts", "/contexts/%d" % record["id"])]}
 
 
-def render(req, record):
-    body = {"id": record["id"]}
-    if req.current:
-        body["uuid"] = record["uuid"]
-    body.update(name=record["name"], label=record["label"], type=record["type"])
-    for kind in RANGE_KINDS:
-        body[kind] = [dict(rng) for rng in record[kind]]
+def _included(req, record):
     contexts = req.state.tables["contexts"]
-    body.update(description=record["description"], tenant_uuid=record["tenant_uuid"], enabled=record["enabled"],
-                links=[req.link("contexts", "/contexts/%d" % record["id"])],
-                contexts=[summary(req, contexts[included]) for included in record["contexts"] if included in contexts])
+    return [summary(req, contexts[included]) for included in record["contexts"] if included in contexts]
+
+
+def _ranges(kind):
+    return lambda _req, record: [dict(rng) for rng in record[kind]]
+
+
+SHOWN = (shown("id") + shown("uuid", generations=CURRENT) + shown("name", "label", "type")
+         + tuple(Shown(kind, _ranges(kind)) for kind in RANGE_KINDS)
+         + shown("description", "tenant_uuid", "enabled")
+         + (links("contexts", "/contexts/%d"), Shown("contexts", _included)))
+COLUMNS = (Column("id", integer=True), Column("name"), Column("type"), Column("description"),
+           Column("label", generations=CURRENT))
+
+
+def _name_as_label(body):
+    """CURRENT's deprecated compatibility: a name alone becomes the label."""
+    if "label" not in body and "name" in body:
+        return dict(body, label=body["name"])
     return body
-
-
-def _apply(record, data):
-    for key, value in data.items():
-        record[key] = _stored_ranges(value, key == "incall_ranges") if key in RANGE_KINDS else value
-
-
-def _with_label(req, body):
-    if req.current and "label" not in body and "name" in body:
-        return dict(body, label=body["name"])  # deprecated compatibility: a name alone becomes the label
-    return body
-
-
-@route("GET", "/contexts")
-def list_contexts(req):
-    columns = {"id": lambda r: r["id"], "name": lambda r: r["name"], "type": lambda r: r["type"],
-               "description": lambda r: r["description"]}
-    if req.current:
-        columns["label"] = lambda r: r["label"]
-    return 200, paginate(req, tenant_records(req, "contexts"), columns, "id", search_columns=tuple(columns),
-                         int_columns=("id",), render=lambda r: render(req, r))
-
-
-@route("POST", "/contexts")
-def create_context(req):
-    data = load(_schema(req.generation, True), _with_label(req, req.json_object()), req.generation)
-    if not req.current and find_context(req.state, data["name"]):
-        raise resource_exists("Context", name=data["name"])
-    record = {"id": req.state.next_id("contexts"), "tenant_uuid": req.tenant, "contexts": [], "description": None}
-    if req.current:
-        record["uuid"] = str(uuid.uuid4())
-        record["name"] = "ctx-%s-%s-%s" % (req.state.tenant_slug, data["type"], record["uuid"])
-    for kind in RANGE_KINDS:
-        record[kind] = []
-    _apply(record, data)
-    req.state.tables["contexts"][record["id"]] = record
-    return 201, render(req, record)
-
-
-@route("GET", "/contexts/<int:context_id>")
-def get_context(req):
-    return 200, render(req, get_record(req, "contexts", req.params["context_id"], "Context"))
 
 
 def _rename(state, old, new):
@@ -144,34 +109,32 @@ def _rename(state, old, new):
                 record["context"] = new
 
 
-@route("PUT", "/contexts/<int:context_id>")
-def update_context(req):
-    req.read_body()  # a middleware resource: the body is read before the lookup
-    record = get_record(req, "contexts", req.params["context_id"], "Context")
-    data = load(_schema(req.generation, False), _with_label(req, req.json_object()), req.generation, partial=True)
-    new_name = data.get("name", record["name"])
-    if new_name != record["name"]:
-        if find_context(req.state, new_name):
+def _prepare(req, record, data, creating):
+    for kind in RANGE_KINDS:
+        if kind in data:
+            data[kind] = _stored_ranges(data[kind], kind == "incall_ranges")
+    if creating and "name" not in data:  # CURRENT's body has no name: it is generated
+        record["uuid"] = str(uuid.uuid4())
+        record["name"] = "ctx-%s-%s-%s" % (req.state.tenant_slug, data["type"], record["uuid"])
+    elif creating:
+        if find_context(req.state, data["name"]):
+            raise resource_exists("Context", name=data["name"])
+    elif data.get("name", record["name"]) != record["name"]:
+        if find_context(req.state, data["name"]):  # no validator on PUT: the unique constraint fails
             raise unexpected('(psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint '
-                             '"context_name_key"\nDETAIL:  Key (name)=(%s) already exists.' % new_name)
-        _rename(req.state, record["name"], new_name)
-    _apply(record, data)
-    return 204, None
+                             '"context_name_key"\nDETAIL:  Key (name)=(%s) already exists.' % data["name"])
+        _rename(req.state, record["name"], data["name"])
 
 
-@route("DELETE", "/contexts/<int:context_id>")
-def delete_context(req):
-    record = get_record(req, "contexts", req.params["context_id"], "Context")
-    for table, resource, key in (("extensions", "Extension", "extension_id"), ("voicemails", "Voicemail", "voicemail_id"),
-                                 ("trunks", "Trunk", "trunk_id")):
-        for other in req.state.tables[table].values():
-            if other.get("context") == record["name"]:
-                raise resource_associated("Context", resource, context_id=record["id"], **{key: other["id"]})
-    del req.state.tables["contexts"][record["id"]]
-    for other in req.state.tables["contexts"].values():
-        if record["id"] in other["contexts"]:
-            other["contexts"].remove(record["id"])
-    return 204, None
+CONTEXTS = Collection(
+    "contexts", "/contexts", "Context", fields=FIELDS, shown=SHOWN, columns=COLUMNS, default_order="id",
+    id_param="context_id", pre_load=by_generation(current=_name_as_label, legacy=None), prepare=_prepare,
+    initial=dict({"contexts": list, "description": None}, **{kind: list for kind in RANGE_KINDS}), body_first=True,
+    check_integers=False,  # did_length is stored unchecked
+    on_delete=(refuse_if_used("Context", ("extensions", "Extension", "extension_id", "context", "name"),
+                              ("voicemails", "Voicemail", "voicemail_id", "context", "name"),
+                              ("trunks", "Trunk", "trunk_id", "context", "name")),
+               drop_from_lists("contexts", "contexts")))
 
 
 _INCLUDED = [Field("contexts", "nested", schema=[Field("id", "int", required=True)], many=True, required=True)]

@@ -3,17 +3,18 @@
 A destination is stored as its public, validated form (``{"type": "user", "user_id": 1, ...}``).
 """
 
-from ..core import param_not_found
+from ..core import CURRENT, by_generation, param_not_found
 from ..fields import Field, Invalid, MISSING, digits, length, load_dict, one_of, regexp, value_range
 
-TYPES = ("application", "conference", "custom", "extension", "group", "hangup", "ivr", "none", "outcall", "queue",
-         "sound", "switchboard", "user", "voicemail")
-LEGACY_TYPES = TYPES[:7] + ("meetme",) + TYPES[7:]
+_TYPES = ("application", "conference", "custom", "extension", "group", "hangup", "ivr", "none", "outcall", "queue",
+          "sound", "switchboard", "user", "voicemail")
+TYPES = by_generation(current=_TYPES, legacy=_TYPES[:7] + ("meetme",) + _TYPES[7:])
 APPLICATIONS = ("callback_disa", "custom", "directory", "disa", "fax_to_mail", "voicemail")
 CAUSES = ("busy", "congestion", "normal")
 _COMMAND = r"^(?!(try)?system\()[a-zA-Z]{3,}\((.*)\)$"
-_CONTEXT = {"current": r"^[a-zA-Z0-9_-]{1,79}$", "legacy": r"^[a-zA-Z0-9_-]{1,39}$"}
-_EXTEN = {"current": r"^[0-9*#]{1,255}$", "legacy": r"^[a-zA-Z0-9_-]{1,39}$"}
+_CONTEXT = by_generation(current=r"^[a-zA-Z0-9_-]{1,79}$", legacy=r"^[a-zA-Z0-9_-]{1,39}$")
+_EXTEN = by_generation(current=r"^[0-9*#]{1,255}$", legacy=r"^[a-zA-Z0-9_-]{1,39}$")
+GROUP_LABEL_SHOWN = by_generation(current=True, legacy=False)  # LEGACY groups have no label
 
 
 def _ring_time():
@@ -25,42 +26,40 @@ def _check_skill_rule(data):
         raise Invalid({"skill_rule_id": ["Missing data for required field. When `skill_rule_variables` is defined"]})
 
 
-def _specific_schema(kind, generation):
-    context = Field("context", "str", regexp(_CONTEXT[generation]), required=True)
-    pin = Field("pin", "str", digits(), length(max_len=40), allow_none=True, default=None)
-    schemas = {
-        "user": [Field("user_id", "int", required=True), _ring_time()]
-        + ([Field("moh_uuid", "uuid", allow_none=True, default=None)] if generation == "current" else []),
-        "group": [Field("group_id", "int", required=True), _ring_time()],
-        "queue": [Field("queue_id", "int", required=True), _ring_time(),
-                  Field("skill_rule_id", "int", allow_none=True, default=None),
-                  Field("skill_rule_variables", "dict", allow_none=True, default=None)],
-        "voicemail": [Field("voicemail_id", "int", required=True),
-                      Field("skip_instructions", "strict_bool", default=False),
-                      Field("greeting", "str", one_of("busy", "unavailable"), allow_none=True, default=None)],
-        "ivr": [Field("ivr_id", "int", required=True)],
-        "conference": [Field("conference_id", "int", required=True)],
-        "meetme": [Field("conference_id", "int", required=True)],
-        "outcall": [Field("outcall_id", "int", required=True),
-                    Field("exten", "str", digits(), length(max_len=255), required=True)],
-        "extension": [Field("exten", "str", regexp(_EXTEN[generation]), required=True),
-                      Field("context", "str", regexp(_CONTEXT[generation]), required=True)],
-        "custom": [Field("command", "str", regexp(_COMMAND), length(max_len=255), required=True)],
-        "sound": [Field("filename", "str", length(max_len=255), required=True),
-                  Field("skip", "strict_bool", default=False), Field("no_answer", "strict_bool", default=False)],
-        "switchboard": [Field("switchboard_uuid", "uuid", required=True), _ring_time()],
-        "none": [],
-        "hangup:busy": [Field("timeout", "float", value_range(0), allow_none=True, default=None)],
-        "hangup:congestion": [Field("timeout", "float", value_range(0), allow_none=True, default=None)],
-        "hangup:normal": [],
-        "application:callback_disa": [pin, context],
-        "application:custom": [Field("application_uuid", "uuid", required=True)],
-        "application:directory": [context],
-        "application:disa": [pin, context],
-        "application:fax_to_mail": [Field("email", "email", length(max_len=80), required=True)],
-        "application:voicemail": [context],
-    }
-    return schemas[kind]
+_CONTEXT_FIELD = Field("context", "str", regexp(_CONTEXT), required=True)
+_PIN = Field("pin", "str", digits(), length(max_len=40), allow_none=True, default=None)
+# the fields of each type (of each application / hangup cause)
+SCHEMAS = {
+    "user": [Field("user_id", "int", required=True), _ring_time(),
+             Field("moh_uuid", "uuid", allow_none=True, default=None, generations=CURRENT)],
+    "group": [Field("group_id", "int", required=True), _ring_time()],
+    "queue": [Field("queue_id", "int", required=True), _ring_time(),
+              Field("skill_rule_id", "int", allow_none=True, default=None),
+              Field("skill_rule_variables", "dict", allow_none=True, default=None)],
+    "voicemail": [Field("voicemail_id", "int", required=True),
+                  Field("skip_instructions", "strict_bool", default=False),
+                  Field("greeting", "str", one_of("busy", "unavailable"), allow_none=True, default=None)],
+    "ivr": [Field("ivr_id", "int", required=True)],
+    "conference": [Field("conference_id", "int", required=True)],
+    "meetme": [Field("conference_id", "int", required=True)],
+    "outcall": [Field("outcall_id", "int", required=True),
+                Field("exten", "str", digits(), length(max_len=255), required=True)],
+    "extension": [Field("exten", "str", regexp(_EXTEN), required=True), _CONTEXT_FIELD],
+    "custom": [Field("command", "str", regexp(_COMMAND), length(max_len=255), required=True)],
+    "sound": [Field("filename", "str", length(max_len=255), required=True),
+              Field("skip", "strict_bool", default=False), Field("no_answer", "strict_bool", default=False)],
+    "switchboard": [Field("switchboard_uuid", "uuid", required=True), _ring_time()],
+    "none": [],
+    "hangup:busy": [Field("timeout", "float", value_range(0), allow_none=True, default=None)],
+    "hangup:congestion": [Field("timeout", "float", value_range(0), allow_none=True, default=None)],
+    "hangup:normal": [],
+    "application:callback_disa": [_PIN, _CONTEXT_FIELD],
+    "application:custom": [Field("application_uuid", "uuid", required=True)],
+    "application:directory": [_CONTEXT_FIELD],
+    "application:disa": [_PIN, _CONTEXT_FIELD],
+    "application:fax_to_mail": [Field("email", "email", length(max_len=80), required=True)],
+    "application:voicemail": [_CONTEXT_FIELD],
+}
 
 
 def _required_choice(value, name, choices, generation):
@@ -71,7 +70,7 @@ def _required_choice(value, name, choices, generation):
 
 def convert(value, generation):
     """Field converter for ``destination`` (raises Invalid with the nested messages)."""
-    kind = _required_choice(value, "type", TYPES if generation == "current" else LEGACY_TYPES, generation)
+    kind = _required_choice(value, "type", TYPES[generation], generation)
     result = {"type": kind}
     schema_key = kind
     if kind == "application":
@@ -81,7 +80,7 @@ def convert(value, generation):
         result["cause"] = _required_choice(value, "cause", CAUSES, generation)
         schema_key = "hangup:" + result["cause"]
     schema_check = _check_skill_rule if kind == "queue" else None
-    result.update(load_dict(_specific_schema(schema_key, generation), value, generation, schema_check=schema_check))
+    result.update(load_dict(SCHEMAS[schema_key], value, generation, schema_check=schema_check))
     return result
 
 
@@ -142,7 +141,7 @@ def render(req, destination):
         group = tables["groups"].get(destination["group_id"])
         if group:
             body["group_name"] = group["name"]
-            if req.current:
+            if GROUP_LABEL_SHOWN[req.generation]:
                 body["group_label"] = group["label"]
     elif kind in ("voicemail", "ivr", "conference", "switchboard"):
         key = _TARGETS[kind][0]

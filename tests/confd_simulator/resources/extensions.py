@@ -7,15 +7,17 @@ outcalls find theirs through ``owned_extensions()``.
 
 import re
 
-from ..core import ApiError, input_error, paginate, resource_associated, resource_error, resource_exists, route
-from ..fields import Field, length, load
-from .common import get_record, tenant_records
+from ..core import LEGACY, ApiError, by_generation, input_error, resource_associated, resource_error, resource_exists
+from ..fields import Field, length
+from .common import Collection, Column, Shown, links, shown
 from .contexts import in_ranges, require_context
 
 EXTEN_REGEX = re.compile(r"^_[*#0-9_XxZzNn\[\].!-]{1,39}$|[*#0-9]{1,40}$")
 EXTEN_OUTCALL_REGEX = re.compile(r"^_?\+?[*#0-9_XxZzNn\[\].!-]*$")
-_SCHEMA = [Field("exten", "str", length(max_len=40), required=True), Field("context", "str", required=True),
-           Field("commented", "bool"), Field("enabled", "bool")]
+FIELDS = [Field("exten", "str", length(max_len=40), required=True), Field("context", "str", required=True),
+          Field("commented", "bool"), Field("enabled", "bool")]
+# LEGACY's incall row holds its DID (exten, context) itself, kept in step with its extension
+INCALL_KEEPS_DID = by_generation(current=False, legacy=True)
 _OWNER_CONTEXT_TYPE = {"incall": "incall", "outcall": "outcall"}
 
 
@@ -38,20 +40,35 @@ def summary(req, record):
             "links": [req.link("extensions", "/extensions/%d" % record["id"])]}
 
 
-def render(req, record):
-    owner = record["owner"] or {}
-    body = {"id": record["id"], "tenant_uuid": record["tenant_uuid"], "exten": record["exten"], "context": record["context"],
-            "commented": not record["enabled"], "enabled": record["enabled"],
-            "links": [req.link("extensions", "/extensions/%d" % record["id"])],
-            "conference": None, "parking_lot": None, "group": None, "incall": None, "lines": [], "outcall": None,
-            "queue": None}
-    if owner.get("type") == "incall":
-        body["incall"] = {"id": owner["id"], "links": [req.link("incalls", "/incalls/%d" % owner["id"])]}
-    elif owner.get("type") == "outcall":
+def _owner_summary(owner_type):
+    """``incall`` / ``outcall`` of a rendered extension: its owner of that type, or None."""
+    def value(req, record):
+        owner = record["owner"] or {}
+        if owner.get("type") != owner_type:
+            return None
+        if owner_type == "incall":
+            return {"id": owner["id"], "links": [req.link("incalls", "/incalls/%d" % owner["id"])]}
         outcall = req.state.tables["outcalls"][owner["id"]]
-        body["outcall"] = {"id": outcall["id"], "name": outcall["name"],
-                           "links": [req.link("outcalls", "/outcalls/%d" % outcall["id"])]}
-    return body
+        return {"id": outcall["id"], "name": outcall["name"],
+                "links": [req.link("outcalls", "/outcalls/%d" % outcall["id"])]}
+    return value
+
+
+SHOWN = shown("id", "tenant_uuid", "exten", "context") + (
+    Shown("commented", lambda _req, record: not record["enabled"]), Shown("enabled"),
+    links("extensions", "/extensions/%d"), Shown("conference", None), Shown("parking_lot", None), Shown("group", None),
+    Shown("incall", _owner_summary("incall")), Shown("lines", []), Shown("outcall", _owner_summary("outcall")),
+    Shown("queue", None))
+
+
+def _context_type(req, record):
+    types = req.memo("context_types", lambda: {c["name"]: c["type"] for c in req.state.tables["contexts"].values()})
+    return types.get(record["context"])
+
+
+COLUMNS = (Column("exten"), Column("context"), Column("type", _context_type),
+           Column("feature", lambda _req, _record: "", generations=LEGACY),
+           Column("is_feature", lambda _req, record: record["context"] == "xivo-features", generations=LEGACY))
 
 
 def check_pattern(context, exten):
@@ -82,71 +99,38 @@ def check_incall_range(context, exten):
         raise input_error("Extension '%s' is outside of range for context '%s'" % (exten, context["name"]))
 
 
-def _get_extension(req):
-    """The extension of an /extensions/{id} route: LEGACY looks it up among non-feature extensions, and
-    its not-found message says so ('is_feature': False); association routes print the id only."""
-    extension_id = req.params["extension_id"]
-    shown = {"id": extension_id} if req.current else {"id": extension_id, "is_feature": False}
-    return get_record(req, "extensions", extension_id, "Extension", **shown)
-
-
-@route("GET", "/extensions")
-def list_extensions(req):
-    contexts = req.memo("context_types", lambda: {c["name"]: c["type"] for c in req.state.tables["contexts"].values()})
-    columns = {"exten": lambda r: r["exten"], "context": lambda r: r["context"], "type": lambda r: contexts.get(r["context"])}
-    if not req.current:
-        columns.update(feature=lambda r: "", is_feature=lambda r: r["context"] == "xivo-features")
-    return 200, paginate(req, tenant_records(req, "extensions"), columns, "exten", search_columns=tuple(columns),
-                         render=lambda r: render(req, r))
-
-
-@route("POST", "/extensions")
-def create_extension(req):
-    data = load(_SCHEMA, req.json_object(), req.generation)
-    context = require_context(req.state, data["context"])
-    if find_extension(req.state, data["exten"], data["context"]):
-        raise resource_exists("Extension", exten=data["exten"], context=data["context"])
-    check_pattern(context, data["exten"])
-    record = {"id": req.state.next_id("extensions"), "tenant_uuid": context["tenant_uuid"], "exten": data["exten"],
-              "context": data["context"], "enabled": _enabled(data, True), "owner": None}
-    req.state.tables["extensions"][record["id"]] = record
-    return 201, render(req, record)
-
-
-@route("GET", "/extensions/<int:extension_id>")
-def get_extension(req):
-    return 200, render(req, _get_extension(req))
-
-
-@route("PUT", "/extensions/<int:extension_id>")
-def update_extension(req):
-    req.read_body()  # a middleware resource: the body is read before the lookup
-    record = _get_extension(req)
-    data = load(_SCHEMA, req.json_object(), req.generation, partial=True)
-    exten, context_name = data.get("exten", record["exten"]), data.get("context", record["context"])
+def _prepare(req, record, data, creating):
+    """The checks of confd's extension validators, in their order; ``data`` becomes what is stored."""
+    exten, context_name = data.get("exten", record.get("exten")), data.get("context", record.get("context"))
     context = require_context(req.state, context_name)
     existing = find_extension(req.state, exten, context_name)
-    if existing and existing["id"] != record["id"]:
+    if existing and existing is not record:
         raise resource_exists("Extension", exten=exten, context=context_name)
-    owner = record["owner"]
+    owner = record.get("owner")
     if owner and context["type"] != _OWNER_CONTEXT_TYPE[owner["type"]]:
         raise resource_error("ContextType '%s' cannot be associated" % context["type"])
     if owner and owner["type"] == "incall":
         check_incall_range(context, exten)
     check_pattern(context, exten)
-    if context["tenant_uuid"] != record["tenant_uuid"]:
+    if creating:
+        record["tenant_uuid"] = context["tenant_uuid"]
+    elif context["tenant_uuid"] != record["tenant_uuid"]:
         raise resource_error("different tenants")
-    record.update(exten=exten, context=context_name, enabled=_enabled(data, record["enabled"]))
-    if owner and owner["type"] == "incall" and not req.current:
+    enabled = _enabled(data, record.get("enabled", True))
+    data.clear()
+    data.update(exten=exten, context=context_name, enabled=enabled)
+    if owner and owner["type"] == "incall" and INCALL_KEEPS_DID[req.generation]:
         req.state.tables["incalls"][owner["id"]]["legacy_did"] = (exten, context_name)
-    return 204, None
 
 
-@route("DELETE", "/extensions/<int:extension_id>")
-def delete_extension(req):
-    record = _get_extension(req)
+def _refuse_if_owned(_req, record):
     owner = record["owner"]
     if owner:
         raise resource_associated("Extension", owner["type"], extension_id=record["id"], associated_id=owner["typeval"])
-    del req.state.tables["extensions"][record["id"]]
-    return 204, None
+
+
+EXTENSIONS = Collection(
+    "extensions", "/extensions", "Extension", fields=FIELDS, shown=SHOWN, columns=COLUMNS, default_order="exten",
+    id_param="extension_id", prepare=_prepare, initial={"owner": None}, body_first=True,
+    # LEGACY looks /extensions/{id} up among non-feature extensions, and its not-found message says so
+    item_meta=by_generation(current={}, legacy={"is_feature": False}), on_delete=(_refuse_if_owned,))

@@ -1,21 +1,19 @@
 """/incalls and incall <-> extension (one extension per incall; LEGACY keeps the DID after dissociation)."""
 
-from ..core import check_db_integers, paginate, resource_associated, resource_error, route, unexpected
-from ..fields import Field, length, load, one_of
+from ..core import CURRENT, LEGACY, by_generation, resource_associated, resource_error, route, unexpected
+from ..fields import Field, length, one_of
 from . import destinations
-from .common import get_record, tenant_records
+from .common import SUBROUTINE_LENGTH, Collection, Column, Shown, get_record, links, release_extensions, shown
 from .contexts import find_context
-from .extensions import owned_extensions, summary as extension_summary
+from .extensions import INCALL_KEEPS_DID, owned_extensions, summary as extension_summary
 
 
-def _schema(generation):
-    return [Field("preprocess_subroutine", "str", length(max_len=79 if generation == "current" else 39), allow_none=True,
-                  default=None),
-            Field("greeting_sound", "str", length(max_len=255), allow_none=True, default=None),
-            Field("caller_id_mode", "str", one_of("prepend", "overwrite", "append"), allow_none=True, default=None),
-            Field("caller_id_name", "str", length(max_len=80), allow_none=True, default=None),
-            Field("description", "str", allow_none=True, default=None),
-            destinations.field()]
+FIELDS = [Field("preprocess_subroutine", "str", length(max_len=SUBROUTINE_LENGTH), allow_none=True, default=None),
+          Field("greeting_sound", "str", length(max_len=255), allow_none=True, default=None),
+          Field("caller_id_mode", "str", one_of("prepend", "overwrite", "append"), allow_none=True, default=None),
+          Field("caller_id_name", "str", length(max_len=80), allow_none=True, default=None),
+          Field("description", "str", allow_none=True, default=None),
+          destinations.field()]
 
 
 def incall_extensions(req, incall_id):
@@ -40,68 +38,38 @@ def incalls_to(req, kind):
     return req.memo("incalls_to:" + kind, build)
 
 
-def render(req, record):
-    return {"id": record["id"], "tenant_uuid": record["tenant_uuid"],
-            "preprocess_subroutine": record["preprocess_subroutine"], "greeting_sound": record["greeting_sound"],
-            "caller_id_mode": record["caller_id_mode"], "caller_id_name": record["caller_id_name"],
-            "description": record["description"], "destination": destinations.render(req, record["destination"]),
-            "links": [req.link("incalls", "/incalls/%d" % record["id"])],
-            "extensions": [extension_summary(req, ext) for ext in incall_extensions(req, record["id"])],
-            "schedules": []}
+def _extensions(req, record):
+    return [extension_summary(req, ext) for ext in incall_extensions(req, record["id"])]
 
 
-@route("GET", "/incalls")
-def list_incalls(req):
-    extens = owned_extensions(req, "incall")
-    columns = {"preprocess_subroutine": lambda r: r["preprocess_subroutine"],
-               "greeting_sound": lambda r: r["greeting_sound"], "description": lambda r: r["description"],
-               "user_id": lambda r: destinations.target_of(r["destination"], "user")}
-    if req.current:  # xivo-dao 2025: no id column, the DID (exten) instead, not searched by user_id
-        columns["exten"] = lambda r: extens[r["id"]][0]["exten"] if extens.get(r["id"]) else None
-        searched, order = ("preprocess_subroutine", "greeting_sound", "description", "exten"), "exten"
-    else:
-        columns["id"] = lambda r: r["id"]
-        searched, order = tuple(columns), "id"
-    return 200, paginate(req, tenant_records(req, "incalls"), columns, order, search_columns=searched,
-                         int_columns=("id", "user_id"), render=lambda r: render(req, r))
+def _did(req, record):
+    extens = owned_extensions(req, "incall").get(record["id"])
+    return extens[0]["exten"] if extens else None
 
 
-@route("POST", "/incalls")
-def create_incall(req):
-    data = load(_schema(req.generation), req.json_object(), req.generation)
-    destinations.validate_targets(req.state, data["destination"])
-    record = dict(data, id=req.state.next_id("incalls"), tenant_uuid=req.tenant, legacy_did=None)
-    check_db_integers(data)
-    req.state.tables["incalls"][record["id"]] = record
-    return 201, render(req, record)
+def _destination(req, record):
+    return destinations.render(req, record["destination"])
 
 
-@route("GET", "/incalls/<int:incall_id>")
-def get_incall(req):
-    return 200, render(req, get_record(req, "incalls", req.params["incall_id"], "Incall"))
+SHOWN = shown("id", "tenant_uuid", "preprocess_subroutine", "greeting_sound", "caller_id_mode", "caller_id_name",
+              "description") + (Shown("destination", _destination), links("incalls", "/incalls/%d"),
+                                Shown("extensions", _extensions), Shown("schedules", []))
+# xivo-dao 2025 (CURRENT): no id column, the DID (exten) instead, and user_id is not searched
+COLUMNS = (Column("preprocess_subroutine"), Column("greeting_sound"), Column("description"),
+           Column("user_id", lambda req, record: destinations.target_of(record["destination"], "user"), integer=True,
+                  searched=LEGACY),
+           Column("exten", _did, generations=CURRENT), Column("id", integer=True, generations=LEGACY))
 
 
-@route("PUT", "/incalls/<int:incall_id>")
-def update_incall(req):
-    req.read_body()  # a middleware resource: the body is read before the lookup
-    record = get_record(req, "incalls", req.params["incall_id"], "Incall")
-    data = load(_schema(req.generation), req.json_object(), req.generation, partial=True)
+def _check_targets(req, _record, data, _creating):
     if "destination" in data:
         destinations.validate_targets(req.state, data["destination"])
-    check_db_integers(data)
-    record.update(data)
-    return 204, None
 
 
-@route("DELETE", "/incalls/<int:incall_id>")
-def delete_incall(req):
-    record = get_record(req, "incalls", req.params["incall_id"], "Incall")
-    for extension in req.state.tables["extensions"].values():
-        owner = extension["owner"]
-        if owner and owner["type"] == "incall" and owner["id"] == record["id"]:
-            extension["owner"] = None  # released, not deleted
-    del req.state.tables["incalls"][record["id"]]
-    return 204, None
+INCALLS = Collection("incalls", "/incalls", "Incall", fields=FIELDS, shown=SHOWN, columns=COLUMNS,
+                     id_param="incall_id", default_order=by_generation(current="exten", legacy="id"),
+                     prepare=_check_targets,
+                     initial={"legacy_did": None}, body_first=True, on_delete=(release_extensions("incall"),))
 
 
 def _legacy_did_conflict(req, incall, extension):
@@ -137,7 +105,7 @@ def associate_extension(req):
     if context["type"] != "incall":
         raise resource_error("ContextType '%s' cannot be associated ('id': %d, 'context': %r)"
                              % (context["type"], extension["id"], extension["context"]))
-    if not req.current:
+    if INCALL_KEEPS_DID[req.generation]:
         _legacy_did_conflict(req, incall, extension)
         incall["legacy_did"] = (extension["exten"], extension["context"])
     extension["owner"] = {"type": "incall", "id": incall["id"], "typeval": str(incall["id"]), "order": 0}

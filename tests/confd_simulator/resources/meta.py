@@ -2,9 +2,9 @@
 
 import re
 
-from ..core import ROUTES, not_found, route
+from ..core import CURRENT, LEGACY, ROUTES, not_found, route
 from ..fields import Field, load
-from .common import optional_module
+from . import sip_current
 
 # Path names as the real api.yml spells them (the simulator's converters may be named otherwise).
 _DOC_PATHS = {
@@ -58,22 +58,15 @@ def get_infos(req):
 
 
 def tenant_body(state):
-    body = {"uuid": state.tenant_uuid}
-    sip = optional_module("sip_current")
-    if sip and hasattr(sip, "tenant_sip_fields"):
-        body.update(sip.tenant_sip_fields(state, state.tenant_uuid))
-    else:
-        body.update({"sip_templates_generated": False, "global_sip_template_uuid": None, "webrtc_sip_template_uuid": None,
-                     "registration_trunk_sip_template_uuid": None, "meeting_guest_sip_template_uuid": None})
-    return body
+    return dict({"uuid": state.tenant_uuid}, **sip_current.tenant_sip_fields(state, state.tenant_uuid))
 
 
-@route("GET", "/tenants", ("current",))
+@route("GET", "/tenants", CURRENT)
 def list_tenants(req):
     return 200, {"total": 1, "items": [tenant_body(req.state)]}
 
 
-@route("GET", "/tenants/<uuid:tenant_uuid>", ("current",))
+@route("GET", "/tenants/<uuid:tenant_uuid>", CURRENT)
 def get_tenant(req):
     if req.params["tenant_uuid"] != req.state.tenant_uuid:
         raise not_found("Tenant", uuid=req.params["tenant_uuid"])
@@ -83,12 +76,12 @@ def get_tenant(req):
 _SIP_GENERAL = [Field("options", "list", required=True)]
 
 
-@route("GET", "/asterisk/sip/general", ("legacy",))
+@route("GET", "/asterisk/sip/general", LEGACY)
 def get_sip_general(req):
     return 200, {"options": req.state.tables["asterisk"].get("sip_general", [])}
 
 
-@route("PUT", "/asterisk/sip/general", ("legacy",))
+@route("PUT", "/asterisk/sip/general", LEGACY)
 def put_sip_general(req):
     options = load(_SIP_GENERAL, req.json_object(), req.generation)["options"]
     req.state.tables["asterisk"]["sip_general"] = options

@@ -1,8 +1,10 @@
 """/outcalls, PUT /outcalls/{id}/trunks (ordered list) and outcall <-> extension (dial patterns)."""
 
-from ..core import check_db_integers, not_permitted, param_not_found, paginate, resource_associated, resource_error, resource_exists, route
+from ..core import (check_db_integers, not_permitted, param_not_found, resource_associated,
+                    resource_error, route)
 from ..fields import Field, length, load, regexp, value_range
-from .common import get_record, optional_module, tenant_records
+from . import sip
+from .common import SUBROUTINE_LENGTH, Collection, Column, Shown, get_record, links, release_extensions, shown
 from .contexts import find_context
 from .extensions import owned_extensions
 
@@ -14,89 +16,41 @@ _DIAL_PATTERN = [Field("caller_id", "str", length(max_len=80), allow_none=True),
 _TRUNKS = [Field("trunks", "nested", schema=[Field("id", "int", required=True)], many=True, required=True)]
 
 
-def _schema(generation):
-    return [Field("name", "str", length(max_len=128), required=True),
-            Field("internal_caller_id", "strict_bool", default=False),
-            Field("preprocess_subroutine", "str", length(max_len=79 if generation == "current" else 39), allow_none=True,
-                  default=None),
-            Field("ring_time", "int", value_range(0), allow_none=True, default=None),
-            Field("description", "str", allow_none=True, default=None),
-            Field("enabled", "strict_bool", default=True)]
+FIELDS = [Field("name", "str", length(max_len=128), required=True),
+          Field("internal_caller_id", "strict_bool", default=False),
+          Field("preprocess_subroutine", "str", length(max_len=SUBROUTINE_LENGTH), allow_none=True, default=None),
+          Field("ring_time", "int", value_range(0), allow_none=True, default=None),
+          Field("description", "str", allow_none=True, default=None),
+          Field("enabled", "strict_bool", default=True)]
 
 
 def _trunk_item(req, trunk):
-    item = {"tenant_uuid": trunk["tenant_uuid"], "id": trunk["id"], "endpoint_sip": None, "endpoint_custom": None,
+    endpoint_sip = sip.of(req.generation).trunk_sip_fields(req, trunk["id"])["endpoint_sip"]
+    return {"tenant_uuid": trunk["tenant_uuid"], "id": trunk["id"], "endpoint_sip": endpoint_sip,
+            "endpoint_custom": None,
             "links": [req.link("trunks", "/trunks/%d" % trunk["id"])]}
-    sip = optional_module("sip")
-    if sip:
-        item.update(sip.outcall_trunk_sip_fields(req, trunk["id"]))
-    return item
 
 
-def render(req, record):
+def _trunks(req, record):
     trunks = req.state.tables["trunks"]
-    return {"id": record["id"], "tenant_uuid": record["tenant_uuid"], "name": record["name"],
-            "internal_caller_id": record["internal_caller_id"], "preprocess_subroutine": record["preprocess_subroutine"],
-            "ring_time": record["ring_time"], "description": record["description"], "enabled": record["enabled"],
-            "links": [req.link("outcalls", "/outcalls/%d" % record["id"])],
-            "trunks": [_trunk_item(req, trunks[trunk_id]) for trunk_id in record["trunk_ids"] if trunk_id in trunks],
-            "extensions": [{"external_prefix": ext["owner"]["external_prefix"], "prefix": ext["owner"]["prefix"],
-                            "strip_digits": ext["owner"]["strip_digits"], "caller_id": ext["owner"]["caller_id"],
-                            "id": ext["id"], "exten": ext["exten"], "context": ext["context"],
-                            "links": [req.link("extensions", "/extensions/%d" % ext["id"])]}
-                           for ext in owned_extensions(req, "outcall").get(record["id"], [])],
-            "schedules": [], "call_permissions": []}
+    return [_trunk_item(req, trunks[trunk_id]) for trunk_id in record["trunk_ids"] if trunk_id in trunks]
 
 
-def _check_unique_name(req, name, own_id=None):
-    for other in req.state.tables["outcalls"].values():
-        if other["name"] == name and other["id"] != own_id:  # case-sensitive, server-wide
-            raise resource_exists("Outcall", name=name)
+def _extensions(req, record):
+    return [{"external_prefix": ext["owner"]["external_prefix"], "prefix": ext["owner"]["prefix"],
+             "strip_digits": ext["owner"]["strip_digits"], "caller_id": ext["owner"]["caller_id"],
+             "id": ext["id"], "exten": ext["exten"], "context": ext["context"],
+             "links": [req.link("extensions", "/extensions/%d" % ext["id"])]}
+            for ext in owned_extensions(req, "outcall").get(record["id"], [])]
 
 
-@route("GET", "/outcalls")
-def list_outcalls(req):
-    columns = {"id": lambda r: r["id"], "description": lambda r: r["description"], "name": lambda r: r["name"],
-               "preprocess_subroutine": lambda r: r["preprocess_subroutine"]}
-    return 200, paginate(req, tenant_records(req, "outcalls"), columns, "id", search_columns=tuple(columns),
-                         int_columns=("id",), render=lambda r: render(req, r))
-
-
-@route("POST", "/outcalls")
-def create_outcall(req):
-    data = load(_schema(req.generation), req.json_object(), req.generation)
-    _check_unique_name(req, data["name"])
-    record = dict(data, id=req.state.next_id("outcalls"), tenant_uuid=req.tenant, trunk_ids=[])
-    check_db_integers(data)
-    req.state.tables["outcalls"][record["id"]] = record
-    return 201, render(req, record)
-
-
-@route("GET", "/outcalls/<int:outcall_id>")
-def get_outcall(req):
-    return 200, render(req, get_record(req, "outcalls", req.params["outcall_id"], "Outcall"))
-
-
-@route("PUT", "/outcalls/<int:outcall_id>")
-def update_outcall(req):
-    record = get_record(req, "outcalls", req.params["outcall_id"], "Outcall")
-    data = load(_schema(req.generation), req.json_object(), req.generation, partial=True)
-    if "name" in data:
-        _check_unique_name(req, data["name"], record["id"])
-    check_db_integers(data)
-    record.update(data)
-    return 204, None
-
-
-@route("DELETE", "/outcalls/<int:outcall_id>")
-def delete_outcall(req):
-    record = get_record(req, "outcalls", req.params["outcall_id"], "Outcall")
-    for extension in req.state.tables["extensions"].values():
-        owner = extension["owner"]
-        if owner and owner["type"] == "outcall" and owner["id"] == record["id"]:
-            extension["owner"] = None  # released, not deleted
-    del req.state.tables["outcalls"][record["id"]]
-    return 204, None
+SHOWN = shown("id", "tenant_uuid", "name", "internal_caller_id", "preprocess_subroutine", "ring_time", "description",
+              "enabled") + (links("outcalls", "/outcalls/%d"), Shown("trunks", _trunks),
+                            Shown("extensions", _extensions), Shown("schedules", []), Shown("call_permissions", []))
+COLUMNS = (Column("id", integer=True), Column("description"), Column("name"), Column("preprocess_subroutine"))
+OUTCALLS = Collection("outcalls", "/outcalls", "Outcall", fields=FIELDS, shown=SHOWN, columns=COLUMNS,
+                      id_param="outcall_id", default_order="id", unique=[("name",)],  # case-sensitive, server-wide
+                      initial={"trunk_ids": list}, on_delete=(release_extensions("outcall"),))
 
 
 @route("PUT", "/outcalls/<int:outcall_id>/trunks")

@@ -2,8 +2,8 @@
 
 Body validation added to the shared ``fields`` module: ``ListOf`` is marshmallow's
 ``fields.List(inner)`` (per-index error dicts, then list validators), used for option pairs and
-template relations; ``pjsip_section`` is confd's ``PJSIPSection`` name validator; ``body_object`` is
-BaseSchema's ``ensure_dict`` pre-load.  Also the trunk <-> endpoint association rules.
+template relations; ``pjsip_section`` is confd's ``PJSIPSection`` name validator.  Also the trunk <-> endpoint
+association rules.
 """
 
 import random
@@ -74,11 +74,6 @@ def pjsip_section(value, _generation):
 def invalid_option(field, key, choices):
     """xivo-dao's ``invalid_choice`` raised by confd's PJSIPDocValidator."""
     return input_error("'%s: invalid variable (%s)' must be one of (%s)" % (field, key, ", ".join(choices)))
-
-
-def body_object(req):
-    """The body as marshmallow sees it after ``ensure_dict`` (``data or {}``)."""
-    return req.json_object()
 
 
 def random_name(rng=random):

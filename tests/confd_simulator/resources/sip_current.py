@@ -3,23 +3,22 @@
 Tables: ``endpoints_sip`` and ``sip_templates`` (uuid -> record), ``sip_names`` (name -> uuid of the
 endpoint or template holding it: one unique column for both), ``sip_trunk_endpoint``
 (trunk id -> endpoint uuid) and ``sip_tenant_templates`` (tenant uuid -> {label: template uuid}).
-A record: {uuid, tenant_uuid, name, label, sections: {section: [[key, value], ...]}, templates: [uuid],
-transport: uuid or None, asterisk_id, trunk_id (endpoints only)}.
+A record: {uuid, tenant_uuid, name, label, <section>_section_options: [[key, value], ...] for each section,
+templates: [uuid], transport: uuid or None, asterisk_id, template: bool, trunk_id (endpoints only)}.
+Endpoints and templates are one declaration served twice (``_declare``).
 """
 
 import functools
 import random
 import uuid
 
-from ..core import (not_found, not_permitted, param_not_found, paginate, resource_exists, route,
-                    unexpected)
+from ..core import CURRENT, not_permitted, param_not_found, resource_exists, route, unexpected
 from ..fields import Field, length, load, one_of
 from . import sip_transports
-from .common import get_record
-from .sip_common import (ListOf, NestedOne, OrderedDictRepr, body_object, check_trunk_endpoint, invalid_option,
-                         pjsip_section, random_hash, random_name)
+from .common import Collection, Column, Shown, get_record, links, render, shown
+from .sip_common import (ListOf, NestedOne, OrderedDictRepr, check_trunk_endpoint, invalid_option, pjsip_section,
+                         random_hash, random_name)
 
-CURRENT = ("current",)
 SECTIONS = ("aor", "auth", "endpoint", "identify", "registration", "registration_outbound_auth", "outbound_auth")
 # Option names accepted per section: what confd's PJSIPDocValidator reads from Asterisk's pjsip.json
 # (order kept: it is the order of the error message), plus confd's hard-coded identify/registration lists.
@@ -65,6 +64,7 @@ VALID_OPTIONS = {
 CUSTOM_VARIABLE_SECTIONS = ("aor", "endpoint")  # "@name" options are Asterisk channel variables
 
 _RELATION = [Field("uuid", "uuid", required=True)]
+# each *_section_options is a list of [key, value] pairs (the whole list replaced when sent)
 _PAIR = ListOf("", Field("", "str", length(1, 4092)), length(2, 2))
 SCHEMA = (
     [Field("name", "str", pjsip_section), Field("label", "str", length(max_len=128), allow_none=True)]
@@ -117,38 +117,16 @@ TENANT_FIELDS = (("global", "global_sip_template_uuid"), ("webrtc", "webrtc_sip_
                  ("meeting_guest", "meeting_guest_sip_template_uuid"))
 
 
-class Kind:
-    """What differs between /endpoints/sip and /endpoints/sip/templates."""
-
-    def __init__(self, table, resource, rel, path, template):
-        self.table = table
-        self.resource = resource
-        self.rel = rel
-        self.path = path
-        self.template = template
-
-
-ENDPOINT = Kind("endpoints_sip", "SIPEndpoint", "endpoint_sip", "/endpoints/sip", False)
-TEMPLATE = Kind("sip_templates", "SIPEndpointTemplate", "endpoint_sip_templates", "/endpoints/sip/templates", True)
-COLUMNS = {
-    "name": lambda rec: rec["name"],
-    "label": lambda rec: rec["label"],
-    "asterisk_id": lambda rec: rec["asterisk_id"],
-    "template": lambda rec: rec["template"],
-}
+OPTION_FIELDS = tuple(section + "_section_options" for section in SECTIONS)
 
 
 # ----------------------------------------------------------------------------- seed
 
-def new_record(tenant_uuid, name, template, record_uuid=None):
-    return {"uuid": record_uuid or str(uuid.uuid4()), "tenant_uuid": tenant_uuid, "name": name, "label": None,
-            "sections": {section: [] for section in SECTIONS}, "templates": [], "transport": None,
-            "asterisk_id": None, "template": template, "trunk_id": None}
-
-
-def _store(state, kind, rec):
-    state.tables[kind.table][rec["uuid"]] = rec
-    state.tables["sip_names"][rec["name"]] = rec["uuid"]
+def _new_record(tenant_uuid, name, template, record_uuid):
+    record = {"uuid": record_uuid, "tenant_uuid": tenant_uuid, "name": name, "label": None, "templates": [],
+              "transport": None, "asterisk_id": None, "template": template, "trunk_id": None}
+    record.update((key, []) for key in OPTION_FIELDS)
+    return record
 
 
 def generate_templates(state, tenant_uuid):
@@ -156,14 +134,15 @@ def generate_templates(state, tenant_uuid):
     rng = random.Random(tenant_uuid)
     by_label = {}
     for label, template_uuid, transport_name, parents, sections in GENERATED_TEMPLATES:
-        rec = new_record(tenant_uuid, random_name(rng), True, template_uuid)
+        rec = _new_record(tenant_uuid, random_name(rng), True, template_uuid)
         rec["label"] = label
         transport = sip_transports.find_by_name(state, transport_name) if transport_name else None
         rec["transport"] = transport["uuid"] if transport else None
         rec["templates"] = [by_label[parent] for parent in parents]
         for section, options in sections.items():
-            rec["sections"][section] = [list(option) for option in options]
-        _store(state, TEMPLATE, rec)
+            rec[section + "_section_options"] = [list(option) for option in options]
+        state.tables[TEMPLATES][rec["uuid"]] = rec
+        state.tables["sip_names"][rec["name"]] = rec["uuid"]
         by_label[label] = rec["uuid"]
     state.tables["sip_tenant_templates"][tenant_uuid] = by_label
 
@@ -179,70 +158,58 @@ def tenant_sip_fields(state, tenant_uuid):
     fields = {"sip_templates_generated": bool(by_label)}
     for label, field in TENANT_FIELDS:
         template_uuid = by_label.get(label)
-        fields[field] = template_uuid if template_uuid in state.tables[TEMPLATE.table] else None
+        fields[field] = template_uuid if template_uuid in state.tables[TEMPLATES] else None
     return fields
 
 
 # -------------------------------------------------------------------------- render
 
-def _link(req, kind, rec):
-    return [req.link(kind.rel, "%s/%s" % (kind.path, rec["uuid"]))]
-
-
-def _trunk_relation(req, trunk_id):
-    if trunk_id is None:
-        return None
-    return {"id": trunk_id, "links": [req.link("trunks", "/trunks/%d" % trunk_id)]}
-
-
-def _combined(state, rec, section):
+def _combined(state, rec, key):
     """Inherited options (templates in priority order, recursively) followed by the record's own."""
     options = []
     for template_uuid in rec["templates"]:
-        options.extend(_combined(state, state.tables[TEMPLATE.table][template_uuid], section))
-    return options + rec["sections"][section]
+        options.extend(_combined(state, state.tables[TEMPLATES][template_uuid], key))
+    return options + rec[key]
 
 
-def render(req, kind, rec, merged=False):
-    body = {"uuid": rec["uuid"], "tenant_uuid": rec["tenant_uuid"], "name": rec["name"], "label": rec["label"]}
-    templates = req.state.tables[TEMPLATE.table]
-    for section in SECTIONS:
-        if merged:
-            accumulator = {}
-            for key, value in _combined(req.state, rec, section):
-                accumulator[key] = value
-            options = [[key, value] for key, value in accumulator.items()]
-        else:
-            options = [list(option) for option in rec["sections"][section]]
-        body[section + "_section_options"] = options
-    body["templates"] = [{"uuid": parent, "label": templates[parent]["label"]} for parent in rec["templates"]]
-    body["transport"] = {"uuid": rec["transport"]} if rec["transport"] else None
-    body["asterisk_id"] = rec["asterisk_id"]
-    body["links"] = _link(req, kind, rec)
-    if not kind.template:
-        body["trunk"] = _trunk_relation(req, rec["trunk_id"])
-        body["line"] = None
-    return body
+def _options(key, merged):
+    """A ``*_section_options`` as stored, or merged (``?view=merged``: the last value of each inherited key)."""
+    def value(req, rec):
+        if not merged:
+            return [list(option) for option in rec[key]]
+        accumulator = {}
+        for name, option_value in _combined(req.state, rec, key):
+            accumulator[name] = option_value
+        return [[name, option_value] for name, option_value in accumulator.items()]
+    return value
+
+
+def _templates(req, rec):
+    templates = req.state.tables[TEMPLATES]
+    return [{"uuid": parent, "label": templates[parent]["label"]} for parent in rec["templates"]]
+
+
+def _trunk(req, rec):
+    trunk_id = rec["trunk_id"]
+    return None if trunk_id is None else {"id": trunk_id, "links": [req.link("trunks", "/trunks/%d" % trunk_id)]}
+
+
+def _shown(rel, path, endpoint, merged=False):
+    return (shown("uuid", "tenant_uuid", "name", "label")
+            + tuple(Shown(key, _options(key, merged)) for key in OPTION_FIELDS)
+            + (Shown("templates", _templates),
+               Shown("transport", lambda _req, rec: {"uuid": rec["transport"]} if rec["transport"] else None),
+               Shown("asterisk_id"), links(rel, path + "/%s", key="uuid"))
+            + ((Shown("trunk", _trunk), Shown("line", None)) if endpoint else ()))
 
 
 # ---------------------------------------------------------------------- validation
 
-def _visible(req, rec):
-    return rec is not None and rec["tenant_uuid"] == req.tenant
-
-
-def _get(req, kind, key):
-    rec = req.state.tables[kind.table].get(key)
-    if not _visible(req, rec):
-        raise not_found(kind.resource, uuid=uuid.UUID(key))
-    return rec
-
-
 def _resolve_templates(req, relations):
     resolved = []
     for relation in relations:
-        template = req.state.tables[TEMPLATE.table].get(relation["uuid"])
-        if not _visible(req, template):
+        template = req.state.tables[TEMPLATES].get(relation["uuid"])
+        if template is None or template["tenant_uuid"] != req.tenant:
             metadata = OrderedDictRepr(uuid=uuid.UUID(relation["uuid"]))
             raise param_not_found("templates", "endpoint_sip", templates=metadata)
         resolved.append(relation["uuid"])
@@ -256,17 +223,17 @@ def _check_name(state, name, own_uuid=None):
     """Unique across endpoints, templates and transports (in the order confd's validators check)."""
     holder = state.tables["sip_names"].get(name)
     if holder is not None and holder != own_uuid:
-        resource = ENDPOINT.resource if holder in state.tables[ENDPOINT.table] else TEMPLATE.resource
+        resource = ENDPOINTS.resource if holder in state.tables[ENDPOINTS.table] else TEMPLATES_RESOURCE
         raise resource_exists(resource, name=name)
     transport = sip_transports.find_by_name(state, name)
     if transport is not None and transport["uuid"] != own_uuid:
         raise resource_exists("Transport", name=name)
 
 
-def _check_options(sections):
+def _check_options(rec):
     for section in SECTIONS:
         valid = VALID_OPTIONS[section]
-        for key in (option[0] for option in sections[section]):
+        for key in (option[0] for option in rec[section + "_section_options"]):
             if section in CUSTOM_VARIABLE_SECTIONS and key.startswith("@"):
                 continue
             if key not in valid:
@@ -283,7 +250,7 @@ def _check_template_loops(state, own_uuid, parents):
             if template_uuid in seen:
                 continue
             seen.add(template_uuid)
-            template = state.tables[TEMPLATE.table][template_uuid]
+            template = state.tables[TEMPLATES][template_uuid]
             if own_uuid in template["templates"]:
                 raise not_permitted("SIPEndpointTemplate(%s) already include this template" % template_uuid)
             walk(template["templates"], seen)
@@ -291,115 +258,90 @@ def _check_template_loops(state, own_uuid, parents):
     walk(parents, set())
 
 
-def _apply(rec, form):
-    for section in SECTIONS:
-        key = section + "_section_options"
-        if key in form:
-            rec["sections"][section] = [list(option) for option in form[key]]
-    for key in ("name", "label", "templates", "transport", "asterisk_id"):
-        if key in form:
-            rec[key] = form[key]
-
-
-# ------------------------------------------------------------------------ handlers
-
-def list_handler(kind, req):
+def _prepare(req, rec, data, creating):
+    """confd's validators in their order; the name is unique in ``sip_names`` (endpoints and templates)."""
     state = req.state
-    items = [rec for rec in state.tables[kind.table].values() if rec["tenant_uuid"] == req.tenant]
-    return 200, paginate(req, items, COLUMNS, "label", search_columns=("name", "asterisk_id", "label", "template"),
-                         custom_filters={"template": lambda rec, wanted: True, "uuid": _uuid_filter(req)},
-                         render=functools.partial(render, req, kind))
+    if creating or data.get("templates"):
+        data["templates"] = _resolve_templates(req, data.get("templates", []))
+    if data.get("transport"):
+        data["transport"] = sip_transports.resolve(state, data["transport"]["uuid"])
+    candidate = dict(rec, **data)
+    if creating:
+        if data.get("name") is not None:
+            _check_name(state, data["name"])
+        rec["uuid"] = candidate["uuid"] = str(uuid.uuid4())
+    else:
+        _check_template_loops(state, rec["uuid"], candidate["templates"])
+        _check_name(state, candidate["name"], rec["uuid"])
+    _check_options(candidate)
+    if candidate["name"] is None:
+        data["name"] = random_hash(lambda value: value in state.tables["sip_names"])
+    state.tables["sip_names"].pop(rec["name"], None)
+    state.tables["sip_names"][data.get("name", rec["name"])] = rec["uuid"]
 
 
-def _uuid_filter(req):
-    """``?uuid=a,b``: invalid uuids are skipped; none valid matches nothing; empty means no filter."""
-    raw = req.query.get("uuid", "")
+def _forget(req, rec):
+    req.state.tables["sip_names"].pop(rec["name"], None)
+    if rec["trunk_id"] is not None:
+        req.state.tables["sip_trunk_endpoint"].pop(rec["trunk_id"], None)
+
+
+def _leave_children(req, rec):
+    """A deleted template leaves the templates lists of the endpoints and templates that used it."""
+    for table in (ENDPOINTS.table, TEMPLATES):
+        for other in req.state.tables[table].values():
+            if rec["uuid"] in other["templates"]:
+                other["templates"] = [parent for parent in other["templates"] if parent != rec["uuid"]]
+
+
+@functools.lru_cache(maxsize=64)
+def _uuids(raw):
     wanted = set()
     for value in raw.split(","):
         try:
             wanted.add(str(uuid.UUID(value)))
         except ValueError:
             continue
-    return lambda rec, _raw: not raw or rec["uuid"] in wanted
+    return frozenset(wanted)
 
 
-def create_handler(kind, req):
-    state = req.state
-    form = load(SCHEMA, body_object(req), req.generation)
-    form["templates"] = _resolve_templates(req, form["templates"])
-    if form.get("transport"):
-        form["transport"] = sip_transports.resolve(state, form["transport"]["uuid"])
-    else:
-        form["transport"] = None
-    if form.get("name") is not None:
-        _check_name(state, form["name"])
-    rec = new_record(req.tenant, None, kind.template)
-    _apply(rec, form)
-    _check_options(rec["sections"])
-    if rec["name"] is None:
-        rec["name"] = random_hash(lambda value: value in state.tables["sip_names"])
-    _store(state, kind, rec)
-    return 201, render(req, kind, rec)
+# ``?uuid=a,b``: invalid uuids are skipped; none valid matches nothing; empty means no filter.
+# ``?template=`` is accepted and ignored.
+COLUMNS = (Column("name"), Column("label"), Column("asterisk_id"),
+           Column("template", match=lambda rec, raw: True),
+           Column("uuid", match=lambda rec, raw: not raw or rec["uuid"] in _uuids(raw), sortable=False, searched=()))
 
 
-def get_handler(kind, req):
-    view = None
-    if kind is ENDPOINT and "view" in req.query:
-        view = load([VIEW], {"view": req.query["view"]}, req.generation)["view"]
-    rec = _get(req, kind, req.params["uuid"])
-    return 200, render(req, kind, rec, merged=view == "merged")
+class _Endpoints(Collection):
+    """``GET /endpoints/sip/{uuid}?view=merged`` shows the options inherited from the templates."""
+
+    merged = _shown("endpoint_sip", "/endpoints/sip", True, merged=True)
+
+    def get(self, req):
+        if "view" in req.query and load([VIEW], {"view": req.query["view"]}, req.generation)["view"] == "merged":
+            return 200, render(req, self.merged, self.find(req))
+        return super().get(req)
 
 
-def update_handler(kind, req):
-    state = req.state
-    if not kind.template:  # endpoints go through confd's middleware, which reads the body before the lookup
-        req.read_body()
-    rec = _get(req, kind, req.params["uuid"])
-    form = load(SCHEMA, body_object(req), req.generation, partial=True)
-    if form.get("templates"):
-        form["templates"] = _resolve_templates(req, form["templates"])
-    if form.get("transport"):
-        form["transport"] = sip_transports.resolve(state, form["transport"]["uuid"])
-    candidate = dict(rec, sections=dict(rec["sections"]))
-    _apply(candidate, form)
-    _check_template_loops(state, rec["uuid"], candidate["templates"])
-    _check_name(state, candidate["name"], rec["uuid"])
-    _check_options(candidate["sections"])
-    if candidate["name"] != rec["name"]:
-        del state.tables["sip_names"][rec["name"]]
-        state.tables["sip_names"][candidate["name"]] = rec["uuid"]
-    rec.update(candidate)
-    return 204, None
+def _declare(cls, table, path, resource, rel, endpoint, on_delete):
+    return cls(table, path, resource, fields=SCHEMA, shown=_shown(rel, path, endpoint), columns=COLUMNS,
+               default_order="label", generations=CURRENT, by_id=False, by_uuid=True, uuid_param="uuid", key="uuid",
+               uuid_shown=uuid.UUID, prepare=_prepare, on_delete=on_delete, body_first=endpoint,
+               initial=dict({key: list for key in OPTION_FIELDS}, name=None, label=None, templates=list,
+                            transport=None, asterisk_id=None, template=not endpoint, trunk_id=None))
 
 
-def delete_handler(kind, req):
-    state = req.state
-    rec = _get(req, kind, req.params["uuid"])
-    del state.tables[kind.table][rec["uuid"]]
-    state.tables["sip_names"].pop(rec["name"], None)
-    if rec["trunk_id"] is not None:
-        state.tables["sip_trunk_endpoint"].pop(rec["trunk_id"], None)
-    if kind.template:
-        for table in (ENDPOINT.table, TEMPLATE.table):
-            for other in state.tables[table].values():
-                if rec["uuid"] in other["templates"]:
-                    other["templates"] = [parent for parent in other["templates"] if parent != rec["uuid"]]
-    return 204, None
-
-
-for _kind in (ENDPOINT, TEMPLATE):
-    route("GET", _kind.path, CURRENT)(functools.partial(list_handler, _kind))
-    route("POST", _kind.path, CURRENT)(functools.partial(create_handler, _kind))
-    route("GET", _kind.path + "/<uuid:uuid>", CURRENT)(functools.partial(get_handler, _kind))
-    route("PUT", _kind.path + "/<uuid:uuid>", CURRENT)(functools.partial(update_handler, _kind))
-    route("DELETE", _kind.path + "/<uuid:uuid>", CURRENT)(functools.partial(delete_handler, _kind))
+TEMPLATES, TEMPLATES_RESOURCE = "sip_templates", "SIPEndpointTemplate"
+ENDPOINTS = _declare(_Endpoints, "endpoints_sip", "/endpoints/sip", "SIPEndpoint", "endpoint_sip", True, (_forget,))
+_declare(Collection, TEMPLATES, "/endpoints/sip/templates", TEMPLATES_RESOURCE, "endpoint_sip_templates", False,
+         (_forget, _leave_children))
 
 
 # ------------------------------------------------------------- trunk <-> endpoint
 
 def _association(req):
     trunk = get_record(req, "trunks", req.params["trunk_id"], "Trunk")
-    endpoint = _get(req, ENDPOINT, req.params["endpoint_uuid"])
+    endpoint = ENDPOINTS.lookup(req, "uuid", req.params["endpoint_uuid"])
     return trunk, endpoint, req.state.tables["sip_trunk_endpoint"].get(trunk["id"]) == endpoint["uuid"]
 
 
@@ -426,7 +368,7 @@ def dissociate_trunk_endpoint(req):
 
 def _trunk_endpoint(state, trunk_id):
     endpoint_uuid = state.tables["sip_trunk_endpoint"].get(trunk_id)
-    return state.tables[ENDPOINT.table].get(endpoint_uuid) if endpoint_uuid else None
+    return state.tables[ENDPOINTS.table].get(endpoint_uuid) if endpoint_uuid else None
 
 
 def trunk_sip_fields(req, trunk_id):
@@ -436,15 +378,15 @@ def trunk_sip_fields(req, trunk_id):
         return {"endpoint_sip": None}
     return {"endpoint_sip": {
         "uuid": rec["uuid"], "label": rec["label"], "name": rec["name"],
-        "auth_section_options": [list(o) for o in rec["sections"]["auth"] if o[0] == "username"],
-        "registration_section_options": [list(o) for o in rec["sections"]["registration"] if o[0] == "client_uri"],
-        "links": _link(req, ENDPOINT, rec),
+        "auth_section_options": [list(o) for o in rec["auth_section_options"] if o[0] == "username"],
+        "registration_section_options": [list(o) for o in rec["registration_section_options"] if o[0] == "client_uri"],
+        "links": [req.link("endpoint_sip", "/endpoints/sip/%s" % rec["uuid"])],
     }}
 
 
 def delete_trunk_cascade(state, trunk_id):
     endpoint_uuid = state.tables["sip_trunk_endpoint"].pop(trunk_id, None)
-    rec = state.tables[ENDPOINT.table].pop(endpoint_uuid, None) if endpoint_uuid else None
+    rec = state.tables[ENDPOINTS.table].pop(endpoint_uuid, None) if endpoint_uuid else None
     if rec is not None:
         state.tables["sip_names"].pop(rec["name"], None)
 

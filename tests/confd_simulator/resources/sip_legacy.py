@@ -9,16 +9,15 @@ A register keeps only its chan_sip ``register =>`` string, like the ``staticsip`
 back on every read.
 """
 
-import functools
 import re
 import string
 
-from ..core import not_found, paginate, resource_associated, resource_exists, route, unexpected
-from ..fields import Field, Invalid, length, load, load_dict, one_of, regexp, validation_error, value_range
+from ..core import LEGACY, not_found, resource_associated, resource_exists, route, unexpected
+from ..fields import Field, length, load, one_of, regexp, value_range
 from . import sip_transports
-from .sip_common import ListOf, body_object, check_trunk_endpoint, random_hash
+from .common import Collection, Column, Shown, links, shown
+from .sip_common import ListOf, check_trunk_endpoint, random_hash
 
-LEGACY = ("legacy",)
 USERNAME_REGEX = r"^[a-zA-Z0-9_+-]{1,40}$"
 SECRET_REGEX = r"^[%s]{1,80}$" % re.escape(string.printable)
 TRUTH_VALUES = ("yes", "true", "y", "t", "1", "on")  # Asterisk's ast_true()
@@ -78,7 +77,6 @@ def _endpoint_schema(nullable):
 
 CREATE_SCHEMA = _endpoint_schema(True)
 EDIT_SCHEMA = _endpoint_schema(False)
-ENDPOINT_COLUMNS = {"username": lambda rec: rec["name"], "type": lambda rec: rec["type"], "host": lambda rec: rec["host"]}
 
 REGISTER_REGEX = re.compile(r"""^
     (?:(?P<transport>.*)://)?
@@ -170,47 +168,22 @@ def _render_options(rec):
 
 # ------------------------------------------------------------------------ endpoints
 
-def _link(req, rec):
-    return [req.link("endpoint_sip", "/endpoints/sip/%d" % rec["id"])]
-
-
 def _trunk_relation(req, trunk_id):
     if trunk_id is None:
         return None
     return {"id": trunk_id, "links": [req.link("trunks", "/trunks/%d" % trunk_id)]}
 
 
-def render_endpoint(req, rec):
-    return {"id": rec["id"], "tenant_uuid": rec["tenant_uuid"], "username": rec["username"], "name": rec["name"],
-            "secret": rec["secret"], "type": rec["type"], "host": rec["host"], "options": _render_options(rec),
-            "links": _link(req, rec), "trunk": _trunk_relation(req, rec["trunk_id"]), "line": None}
-
-
-def _get_endpoint(req, endpoint_id):
-    rec = req.state.tables["endpoints_sip"].get(endpoint_id)
-    if rec is None or rec["tenant_uuid"] != req.tenant:
-        raise not_found("SIPEndpoint", id=endpoint_id)
-    return rec
-
-
-def _endpoint_form(req, schema, partial):
-    form = load(schema, body_object(req), req.generation, partial=partial)
-    if not form.get("name") and "username" in form:  # SipSchema.set_name_to_username_if_missing
-        form["name"] = form["username"]
-    return form
+ENDPOINT_SHOWN = shown("id", "tenant_uuid", "username", "name", "secret", "type", "host") + (
+    Shown("options", lambda _req, rec: _render_options(rec)), links("endpoint_sip", "/endpoints/sip/%d"),
+    Shown("trunk", lambda req, rec: _trunk_relation(req, rec["trunk_id"])), Shown("line", None))
+ENDPOINT_COLUMNS = (Column("username", lambda _req, rec: rec["name"]), Column("type"), Column("host"))
 
 
 def _check_name(state, name, own_id=None):
     holder = state.tables["sip_names"].get(name)
     if holder is not None and holder != own_id:
         raise resource_exists("SIPEndpoint", name=name)
-
-
-@route("GET", "/endpoints/sip", LEGACY)
-def list_endpoints(req):
-    items = [rec for rec in req.state.tables["endpoints_sip"].values() if rec["tenant_uuid"] == req.tenant]
-    return 200, paginate(req, items, ENDPOINT_COLUMNS, "username", search_columns=tuple(ENDPOINT_COLUMNS),
-                         render=functools.partial(render_endpoint, req))
 
 
 def _fill_defaults(state, rec):
@@ -236,59 +209,40 @@ def _check_lengths(rec, statement):
             raise _db_error("StringDataRightTruncation", "value too long for type character varying(%d)" % size, statement)
 
 
-@route("POST", "/endpoints/sip", LEGACY)
-def create_endpoint(req):
+def _prepare_endpoint(req, rec, data, creating):
+    """SipSchema's post-load, then confd's name check, the usersip columns and xivo-dao's defaults."""
     state = req.state
-    form = _endpoint_form(req, CREATE_SCHEMA, partial=False)
-    if form.get("name") is not None:
-        _check_name(state, form["name"])
-    rec = {"id": None, "tenant_uuid": req.tenant, "name": form.get("name"), "username": form.get("username"),
-           "secret": form.get("secret"), "type": form.get("type"), "host": form.get("host"),
-           "natives": dict(NATIVE_DEFAULTS), "extras": [], "trunk_id": None}
-    if "options" in form:
-        _set_options(rec, form["options"], "INSERT INTO")
-    _fill_defaults(state, rec)
-    _check_lengths(rec, "INSERT INTO")
-    rec["id"] = state.next_id("usersip")
-    state.tables["endpoints_sip"][rec["id"]] = rec
-    state.tables["sip_names"][rec["name"]] = rec["id"]
-    return 201, render_endpoint(req, rec)
+    if not data.get("name") and "username" in data:  # SipSchema.set_name_to_username_if_missing
+        data["name"] = data["username"]
+    statement = "INSERT INTO" if creating else "UPDATE"
+    if not creating or data.get("name") is not None:
+        _check_name(state, data.get("name", rec["name"]), rec.get("id"))
+    if "options" in data:
+        _set_options(data, data.pop("options"), statement)
+    candidate = dict(rec, **data)
+    if creating:
+        _fill_defaults(state, candidate)
+    _check_lengths(candidate, statement)
+    data.update(candidate)
+    if creating:
+        rec["id"] = state.next_id("usersip")  # the INSERT, once every check has passed
+    state.tables["sip_names"].pop(rec["name"], None)
+    state.tables["sip_names"][candidate["name"]] = rec["id"]
 
 
-@route("GET", "/endpoints/sip/<int:endpoint_id>", LEGACY)
-def get_endpoint(req):
-    return 200, render_endpoint(req, _get_endpoint(req, req.params["endpoint_id"]))
-
-
-@route("PUT", "/endpoints/sip/<int:endpoint_id>", LEGACY)
-def update_endpoint(req):
-    state = req.state
-    rec = _get_endpoint(req, req.params["endpoint_id"])
-    form = _endpoint_form(req, EDIT_SCHEMA, partial=True)
-    _check_name(state, form.get("name", rec["name"]), rec["id"])
-    candidate = dict(rec)
-    if "options" in form:
-        _set_options(candidate, form.pop("options"), "UPDATE")
-    candidate.update(form)
-    _check_lengths(candidate, "UPDATE")
-    if candidate["name"] != rec["name"]:
-        del state.tables["sip_names"][rec["name"]]
-        state.tables["sip_names"][candidate["name"]] = rec["id"]
-    rec.update(candidate)
-    return 204, None
-
-
-def _delete_endpoint(state, rec):
-    del state.tables["endpoints_sip"][rec["id"]]
+def _forget_endpoint(state, rec):
+    """A deleted endpoint frees its name and its trunk."""
     state.tables["sip_names"].pop(rec["name"], None)
     if rec["trunk_id"] is not None:
         state.tables["sip_trunk_endpoint"].pop(rec["trunk_id"], None)
 
 
-@route("DELETE", "/endpoints/sip/<int:endpoint_id>", LEGACY)
-def delete_endpoint(req):
-    _delete_endpoint(req.state, _get_endpoint(req, req.params["endpoint_id"]))
-    return 204, None
+ENDPOINTS = Collection(
+    "endpoints_sip", "/endpoints/sip", "SIPEndpoint", fields=CREATE_SCHEMA, update_fields=EDIT_SCHEMA,
+    shown=ENDPOINT_SHOWN, columns=ENDPOINT_COLUMNS, default_order="username", generations=LEGACY,
+    id_param="endpoint_id", prepare=_prepare_endpoint, on_delete=(lambda req, rec: _forget_endpoint(req.state, rec),), check_integers=False,
+    initial={"name": None, "username": None, "secret": None, "type": None, "host": None,
+             "natives": lambda: dict(NATIVE_DEFAULTS), "extras": list, "trunk_id": None})
 
 
 # ------------------------------------------------------------------------ registers
@@ -317,90 +271,57 @@ def register_fields(register):
     return fields
 
 
-def _load_register(body, generation, partial=False):
-    """Field validation, then the schema validators (only when every field is valid)."""
-    try:
-        data = load_dict(REGISTER_SCHEMA, body, generation, partial=partial)
-    except Invalid as error:
-        raise validation_error(error.messages) from None
+def _check_register(data):
+    """RegisterSIPSchema's validators (marshmallow runs them once every field is valid)."""
     errors = {}
     if data.get("auth_username") and not data.get("auth_password"):
         errors["auth_username"] = ['Cannot set field "auth_username" if the field "auth_password" is not set']
     if len(register_string(data)) > 255:
         errors["_schema"] = ["The sum of all fields is longer than maximum length 255"]
-    if errors:
-        raise validation_error(errors)
-    return data
+    return errors
 
 
-def _check_transport(state, var_val):
-    """GetTransportValidator: a transport in the register string must name an existing transport."""
+def _prepare_register(req, register, data, creating):
+    """A PUT is checked again as a whole, merged into the stored fields; only the register string is kept,
+    and a transport in it must name an existing transport (GetTransportValidator)."""
+    whole = data
+    if not creating:
+        merged = dict(register_fields(register), enabled=register["enabled"])
+        merged.update(data)
+        whole = load(REGISTER_SCHEMA, merged, req.generation, schema_check=_check_register)
+    var_val = register_string(whole)
     name = register_fields({"var_val": var_val})["transport"]
-    if name and sip_transports.find_by_name(state, name) is None:
+    if name and sip_transports.find_by_name(req.state, name) is None:
         raise sip_transports.transport_name_not_found(name)
+    enabled = whole["enabled"]
+    data.clear()
+    data.update(var_val=var_val, enabled=enabled)
+    if creating:
+        register["id"] = req.state.next_id("staticsip")  # the sequence LEGACY shares with other static SIP rows
 
 
-def render_register(req, register):
-    fields = register_fields(register)
-    body = {"id": register["id"]}
-    body.update((field.name, fields[field.name]) for field in REGISTER_SCHEMA if field.name in fields)
-    body.update(enabled=register["enabled"], links=[req.link("register_sip", "/registers/sip/%d" % register["id"])],
-                trunk=_trunk_relation(req, register["trunk_id"]))
-    return body
+def _parsed(name):
+    return lambda _req, register: register_fields(register)[name]
 
 
-def _get_register(req, register_id):
-    register = req.state.tables["registers_sip"].get(register_id)
-    if register is None:
-        raise not_found("SIPRegister", id=register_id)
-    return register
+REGISTER_SHOWN = shown("id") + tuple(Shown(field.name, _parsed(field.name)) for field in REGISTER_SCHEMA
+                                     if field.name != "enabled") + (
+    Shown("enabled"), links("register_sip", "/registers/sip/%d"),
+    Shown("trunk", lambda req, register: _trunk_relation(req, register["trunk_id"])))
 
 
-@route("GET", "/registers/sip", LEGACY)
-def list_registers(req):
-    columns = {"id": lambda register: register["id"]}
-    return 200, paginate(req, list(req.state.tables["registers_sip"].values()), columns, "id", search_columns=("id",),
-                         int_columns=("id",), render=functools.partial(render_register, req))
-
-
-@route("POST", "/registers/sip", LEGACY)
-def create_register(req):
-    data = _load_register(body_object(req), req.generation)
-    var_val = register_string(data)
-    _check_transport(req.state, var_val)
-    register = {"id": req.state.next_id("staticsip"), "var_val": var_val, "enabled": data["enabled"], "trunk_id": None}
-    req.state.tables["registers_sip"][register["id"]] = register
-    return 201, render_register(req, register)
-
-
-@route("GET", "/registers/sip/<int:register_id>", LEGACY)
-def get_register(req):
-    return 200, render_register(req, _get_register(req, req.params["register_id"]))
-
-
-@route("PUT", "/registers/sip/<int:register_id>", LEGACY)
-def update_register(req):
-    register = _get_register(req, req.params["register_id"])
-    form = _load_register(body_object(req), req.generation, partial=True)
-    merged = dict(register_fields(register), enabled=register["enabled"])
-    merged.update(form)
-    data = _load_register(merged, req.generation)
-    var_val = register_string(data)
-    _check_transport(req.state, var_val)
-    register.update(var_val=var_val, enabled=data["enabled"])
-    return 204, None
-
-
-def _delete_register(state, register):
-    del state.tables["registers_sip"][register["id"]]
+def _forget_register(state, register):
+    """A deleted register frees its trunk."""
     if register["trunk_id"] is not None:
         state.tables["sip_trunk_register"].pop(register["trunk_id"], None)
 
 
-@route("DELETE", "/registers/sip/<int:register_id>", LEGACY)
-def delete_register(req):
-    _delete_register(req.state, _get_register(req, req.params["register_id"]))
-    return 204, None
+REGISTERS = Collection(
+    "registers_sip", "/registers/sip", "SIPRegister", fields=REGISTER_SCHEMA, shown=REGISTER_SHOWN,
+    columns=(Column("id", integer=True),), default_order="id", generations=LEGACY, id_param="register_id",
+    tenant_scoped=False,  # /registers/sip ignores Wazo-Tenant
+    schema_check=_check_register, prepare=_prepare_register, initial={"trunk_id": None},
+    on_delete=(lambda req, register: _forget_register(req.state, register),))
 
 
 # ------------------------------------------------------------- trunk associations
@@ -415,7 +336,7 @@ def _trunk(req):
 @route("PUT", "/trunks/<int:trunk_id>/endpoints/sip/<int:endpoint_id>", LEGACY)
 def associate_trunk_endpoint(req):
     trunk = _trunk(req)
-    endpoint = _get_endpoint(req, req.params["endpoint_id"])
+    endpoint = ENDPOINTS.lookup(req, "id", req.params["endpoint_id"])
     if req.state.tables["sip_trunk_endpoint"].get(trunk["id"]) != endpoint["id"]:
         check_trunk_endpoint(req.state, trunk, dict(endpoint, key=endpoint["id"]), int)
         req.state.tables["sip_trunk_endpoint"][trunk["id"]] = endpoint["id"]
@@ -426,7 +347,7 @@ def associate_trunk_endpoint(req):
 @route("DELETE", "/trunks/<int:trunk_id>/endpoints/sip/<int:endpoint_id>", LEGACY)
 def dissociate_trunk_endpoint(req):
     trunk = _trunk(req)
-    endpoint = _get_endpoint(req, req.params["endpoint_id"])
+    endpoint = ENDPOINTS.lookup(req, "id", req.params["endpoint_id"])
     if req.state.tables["sip_trunk_endpoint"].get(trunk["id"]) == endpoint["id"]:
         del req.state.tables["sip_trunk_endpoint"][trunk["id"]]
         endpoint["trunk_id"] = None
@@ -437,7 +358,7 @@ def dissociate_trunk_endpoint(req):
 def associate_trunk_register(req):
     links = req.state.tables["sip_trunk_register"]
     trunk = _trunk(req)
-    register = _get_register(req, req.params["register_id"])
+    register = REGISTERS.lookup(req, "id", req.params["register_id"])
     if links.get(trunk["id"]) == register["id"]:
         return 204, None
     if trunk["id"] in links:
@@ -453,7 +374,7 @@ def associate_trunk_register(req):
 def dissociate_trunk_register(req):
     """At this confd commit the SIP-register service calls the IAX dissociation: 204, nothing changes."""
     _trunk(req)
-    _get_register(req, req.params["register_id"])
+    REGISTERS.lookup(req, "id", req.params["register_id"])
     return 204, None
 
 
@@ -466,7 +387,7 @@ def trunk_sip_fields(req, trunk_id):
     return {
         "endpoint_sip": None if endpoint is None else {
             "id": endpoint["id"], "username": endpoint["username"], "name": endpoint["name"],
-            "links": _link(req, endpoint)},
+            "links": [req.link("endpoint_sip", "/endpoints/sip/%d" % endpoint["id"])]},
         "register_sip": None if register_id is None else {
             "id": register_id, "links": [req.link("register_sip", "/registers/sip/%d" % register_id)]},
     }
@@ -475,7 +396,9 @@ def trunk_sip_fields(req, trunk_id):
 def delete_trunk_cascade(state, trunk_id):
     endpoint = state.tables["endpoints_sip"].get(state.tables["sip_trunk_endpoint"].get(trunk_id))
     if endpoint is not None:
-        _delete_endpoint(state, endpoint)
+        del state.tables["endpoints_sip"][endpoint["id"]]
+        _forget_endpoint(state, endpoint)
     register = state.tables["registers_sip"].get(state.tables["sip_trunk_register"].get(trunk_id))
     if register is not None:
-        _delete_register(state, register)
+        del state.tables["registers_sip"][register["id"]]
+        _forget_register(state, register)

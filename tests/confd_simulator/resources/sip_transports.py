@@ -5,9 +5,10 @@ Transports are server-wide (no tenant).  Table ``sip_transports``: uuid -> {uuid
 
 import uuid
 
-from ..core import not_found, param_not_found, paginate, resource_associated, resource_exists, route
+from ..core import not_found, param_not_found, resource_associated, resource_exists
 from ..fields import Field, length, load, regexp
-from .sip_common import ListOf, body_object, invalid_option, pjsip_section
+from .common import Collection, Column, Shown, shown
+from .sip_common import ListOf, invalid_option, pjsip_section
 
 TABLE = "sip_transports"
 SEED = (
@@ -24,12 +25,13 @@ TRANSPORT_OPTIONS = (
     "tcp_keepalive_probe_count",
 )
 _VALUE = r"^[a-zA-Z0-9-_\/\.:]*$"
-SCHEMA = [
+FIELDS = [
     Field("name", "str", pjsip_section, required=True),
     ListOf("options", ListOf("", Field("", "str", length(1, 4092), regexp(_VALUE)), length(2, 2)),
            length(max_len=128), default=list),
 ]
-COLUMNS = {"uuid": lambda item: item["uuid"], "name": lambda item: item["name"]}
+SHOWN = shown("uuid", "name") + (Shown("options", lambda _req, transport: [list(o) for o in transport["options"]]),)
+COLUMNS = (Column("uuid", searched=()), Column("name"))
 
 
 def seed(state):
@@ -56,61 +58,22 @@ def resolve(state, wanted_uuid):
     return wanted_uuid
 
 
-def render(transport):
-    return {"uuid": transport["uuid"], "name": transport["name"], "options": [list(o) for o in transport["options"]]}
-
-
-def _get(req):
-    transport = req.state.tables[TABLE].get(req.params["transport_uuid"])
-    if transport is None:
-        raise not_found("Transport", uuid=uuid.UUID(req.params["transport_uuid"]))
-    return transport
-
-
-def _check_options(options):
-    for key in (option[0] for option in options):
+def _prepare(req, transport, data, creating):
+    if creating and find_by_name(req.state, data["name"]):
+        raise resource_exists("name", name=data["name"])  # sic: confd's POST validator names the field
+    if not creating and "name" in data:
+        other = find_by_name(req.state, data["name"])
+        if other and other["uuid"] != transport["uuid"]:
+            raise resource_exists("Transport", name=data["name"])
+    for key in (option[0] for option in data.get("options", transport.get("options", []))):
         if key not in TRANSPORT_OPTIONS:
             raise invalid_option("options", key, TRANSPORT_OPTIONS)
+    if creating:
+        transport["uuid"] = str(uuid.uuid4())
 
 
-@route("GET", "/sip/transports")
-def list_transports(req):
-    items = sorted(req.state.tables[TABLE].values(), key=lambda item: item["name"])
-    return 200, paginate(req, items, COLUMNS, "name", search_columns=("name",), render=render)
-
-
-@route("POST", "/sip/transports")
-def create_transport(req):
-    form = load(SCHEMA, body_object(req), req.generation)
-    if find_by_name(req.state, form["name"]):
-        raise resource_exists("name", name=form["name"])
-    _check_options(form["options"])
-    transport = {"uuid": str(uuid.uuid4()), "name": form["name"], "options": form["options"]}
-    req.state.tables[TABLE][transport["uuid"]] = transport
-    return 201, render(transport)
-
-
-@route("GET", "/sip/transports/<uuid:transport_uuid>")
-def get_transport(req):
-    return 200, render(_get(req))
-
-
-@route("PUT", "/sip/transports/<uuid:transport_uuid>")
-def update_transport(req):
-    transport = _get(req)
-    form = load(SCHEMA, body_object(req), req.generation, partial=True)
-    if "name" in form:
-        other = find_by_name(req.state, form["name"])
-        if other and other["uuid"] != transport["uuid"]:
-            raise resource_exists("Transport", name=form["name"])
-    _check_options(form.get("options", transport["options"]))
-    transport.update(form)
-    return 204, None
-
-
-@route("DELETE", "/sip/transports/<uuid:transport_uuid>")
-def delete_transport(req):
-    transport = _get(req)
+def _move_endpoints(req, transport):
+    """Endpoints and templates using the transport move to ``?fallback=``; without one, deleting is refused."""
     fallback = req.query.get("fallback")
     if fallback:
         fallback = load([Field("fallback", "uuid")], {"fallback": fallback}, req.generation)["fallback"]
@@ -124,5 +87,9 @@ def delete_transport(req):
                 raise resource_associated("Transport", "EndpointSIP", transport_uuid=uuid.UUID(transport["uuid"]),
                                           endpoint_sip_uuid=uuid.UUID(endpoint["uuid"]))
             endpoint["transport"] = fallback
-    del req.state.tables[TABLE][transport["uuid"]]
-    return 204, None
+
+
+TRANSPORTS = Collection(TABLE, "/sip/transports", "Transport", fields=FIELDS, shown=SHOWN, columns=COLUMNS,
+                        default_order="name", by_id=False, by_uuid=True, uuid_param="transport_uuid",
+                        uuid_shown=uuid.UUID, key="uuid", tenant_scoped=False, prepare=_prepare,
+                        on_delete=(_move_endpoints,))

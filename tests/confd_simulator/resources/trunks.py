@@ -1,35 +1,15 @@
 """/trunks: CRUD, list filters, delete cascade (endpoint, register, outcall links)."""
 
-from ..core import paginate, route, unexpected
-from ..fields import Field, load, one_of
-from .common import get_record, optional_module, tenant_records
+from ..core import CURRENT, LEGACY, unexpected
+from ..fields import Field, one_of
+from . import sip, sip_current
+from .common import Collection, Column, Shown, drop_from_lists, links, shown
 from .contexts import require_context
 
 CALLER_ID_FORMATS = ("+E164", "E164", "national")
-
-
-def _schema(generation):
-    schema = [Field("context", "str", allow_none=True, default=None),
-              Field("twilio_incoming", "strict_bool", allow_none=True, default=False)]
-    if generation == "current":
-        schema.append(Field("outgoing_caller_id_format", "str", one_of(*CALLER_ID_FORMATS), default="+E164"))
-    return schema
-
-
-def _sip():
-    return optional_module("sip")
-
-
-def sip_fields(req, trunk_id):
-    sip = _sip()
-    if sip:
-        return sip.trunk_sip_fields(req, trunk_id)
-    return {"endpoint_sip": None} if req.current else {"endpoint_sip": None, "register_sip": None}
-
-
-def name_label(state, trunk_id):
-    sip = _sip()
-    return sip.trunk_name_label(state, trunk_id) if sip else (None, None)
+FIELDS = [Field("context", "str", allow_none=True, default=None),
+          Field("twilio_incoming", "strict_bool", allow_none=True, default=False),
+          Field("outgoing_caller_id_format", "str", one_of(*CALLER_ID_FORMATS), default="+E164", generations=CURRENT)]
 
 
 def trunk_outcalls(req):
@@ -43,79 +23,57 @@ def trunk_outcalls(req):
     return req.memo("trunk_outcalls", build)
 
 
-def render(req, record):
-    body = {"id": record["id"], "tenant_uuid": record["tenant_uuid"], "context": record["context"],
-            "twilio_incoming": record["twilio_incoming"]}
-    if req.current:
-        body["outgoing_caller_id_format"] = record["outgoing_caller_id_format"]
-    body.update(links=[req.link("trunks", "/trunks/%d" % record["id"])], endpoint_sip=None, endpoint_custom=None,
-                endpoint_iax=None,
-                outcalls=[{"id": outcall["id"], "name": outcall["name"],
-                           "links": [req.link("outcalls", "/outcalls/%d" % outcall["id"])]}
-                          for outcall in trunk_outcalls(req).get(record["id"], [])],
-                register_iax=None)
-    if not req.current:
-        body["register_sip"] = None
-    body.update(sip_fields(req, record["id"]))
-    return body
+def _outcalls(req, record):
+    return [{"id": outcall["id"], "name": outcall["name"],
+             "links": [req.link("outcalls", "/outcalls/%d" % outcall["id"])]}
+            for outcall in trunk_outcalls(req).get(record["id"], [])]
 
 
-def _validate_references(req, data):
+def _sip_field(name):
+    return lambda req, record: sip.of(req.generation).trunk_sip_fields(req, record["id"])[name]
+
+
+SHOWN = shown("id", "tenant_uuid", "context", "twilio_incoming") + (
+    Shown("outgoing_caller_id_format", generations=CURRENT),
+    links("trunks", "/trunks/%d"),
+    Shown("endpoint_sip", _sip_field("endpoint_sip")), Shown("endpoint_custom", None), Shown("endpoint_iax", None),
+    Shown("outcalls", _outcalls), Shown("register_iax", None),
+    Shown("register_sip", _sip_field("register_sip"), generations=LEGACY))
+
+
+def _endpoint_name_label(index):
+    """CURRENT's ``?name=`` / ``?label=``: the name or label of the trunk's SIP endpoint."""
+    return lambda req, record: sip_current.trunk_name_label(req.state, record["id"])[index]
+
+
+COLUMNS = (Column("id", integer=True), Column("context"),
+           Column("description", lambda req, record: None),  # the column exists; trunks have no description
+           Column("name", _endpoint_name_label(0), generations=CURRENT),
+           Column("label", _endpoint_name_label(1), generations=CURRENT),
+           Column("outgoing_caller_id_format", generations=CURRENT))
+
+
+def _prepare(req, record, data, creating):
     if data.get("context") is not None:
         require_context(req.state, data["context"])
-
-
-@route("GET", "/trunks")
-def list_trunks(req):
-    columns = {"id": lambda r: r["id"], "context": lambda r: r["context"], "description": lambda r: None}
-    if req.current:
-        columns.update(name=lambda r: name_label(req.state, r["id"])[0], label=lambda r: name_label(req.state, r["id"])[1],
-                       outgoing_caller_id_format=lambda r: r["outgoing_caller_id_format"])
-    return 200, paginate(req, tenant_records(req, "trunks"), columns, "id", search_columns=tuple(columns),
-                         int_columns=("id",), render=lambda r: render(req, r))
-
-
-@route("POST", "/trunks")
-def create_trunk(req):
-    data = load(_schema(req.generation), req.json_object(), req.generation)
-    _validate_references(req, data)
-    if data["twilio_incoming"] is None:
+    if "twilio_incoming" not in data or data["twilio_incoming"] is not None:
+        return
+    if creating:
         data["twilio_incoming"] = False  # the model's default replaces an explicit null on INSERT
-    record = dict(data, id=req.state.next_id("trunks"), tenant_uuid=req.tenant)
-    req.state.tables["trunks"][record["id"]] = record
-    return 201, render(req, record)
+        return
+    # Passes marshmallow (allow_none) but violates the NOT NULL column: confd crashes, nothing changes.
+    raise unexpected(
+        '(psycopg2.errors.NotNullViolation) null value in column "twilio_incoming" of relation "trunkfeatures" '
+        "violates not-null constraint\nDETAIL:  Failing row contains (%d, %s, ...).\n\n[SQL: UPDATE trunkfeatures "
+        "SET twilio_incoming=%%(twilio_incoming)s WHERE trunkfeatures.id = %%(trunkfeatures_id)s]\n[parameters: "
+        "{'twilio_incoming': None, 'trunkfeatures_id': %d}]\n(Background on this error at: https://sqlalche.me/e/14/gkpj)"
+        % (record["id"], record["tenant_uuid"], record["id"]))
 
 
-@route("GET", "/trunks/<int:trunk_id>")
-def get_trunk(req):
-    return 200, render(req, get_record(req, "trunks", req.params["trunk_id"], "Trunk"))
+def _delete_sip(req, record):
+    sip.of(req.generation).delete_trunk_cascade(req.state, record["id"])
 
 
-@route("PUT", "/trunks/<int:trunk_id>")
-def update_trunk(req):
-    record = get_record(req, "trunks", req.params["trunk_id"], "Trunk")
-    data = load(_schema(req.generation), req.json_object(), req.generation, partial=True)
-    _validate_references(req, data)
-    if "twilio_incoming" in data and data["twilio_incoming"] is None:
-        # Passes marshmallow (allow_none) but violates the NOT NULL column: confd crashes, nothing changes.
-        raise unexpected(
-            '(psycopg2.errors.NotNullViolation) null value in column "twilio_incoming" of relation "trunkfeatures" '
-            "violates not-null constraint\nDETAIL:  Failing row contains (%d, %s, ...).\n\n[SQL: UPDATE trunkfeatures "
-            "SET twilio_incoming=%%(twilio_incoming)s WHERE trunkfeatures.id = %%(trunkfeatures_id)s]\n[parameters: "
-            "{'twilio_incoming': None, 'trunkfeatures_id': %d}]\n(Background on this error at: https://sqlalche.me/e/14/gkpj)"
-            % (record["id"], record["tenant_uuid"], record["id"]))
-    record.update(data)
-    return 204, None
-
-
-@route("DELETE", "/trunks/<int:trunk_id>")
-def delete_trunk(req):
-    record = get_record(req, "trunks", req.params["trunk_id"], "Trunk")
-    sip = _sip()
-    if sip:
-        sip.delete_trunk_cascade(req.state, record["id"])
-    for outcall in req.state.tables["outcalls"].values():
-        if record["id"] in outcall["trunk_ids"]:
-            outcall["trunk_ids"].remove(record["id"])
-    del req.state.tables["trunks"][record["id"]]
-    return 204, None
+TRUNKS = Collection("trunks", "/trunks", "Trunk", fields=FIELDS, shown=SHOWN, columns=COLUMNS, id_param="trunk_id",
+                    default_order="id",
+                    prepare=_prepare, on_delete=(_delete_sip, drop_from_lists("outcalls", "trunk_ids")))
