@@ -137,7 +137,8 @@ def test_parallel_playbook_logs_in_once_and_gives_the_sequential_result(sim, ans
 
     # every provider failing still ends with the token revoked
     sim.clear_requests()
-    sim.fault(method="GET", path=r"^/1\.1/endpoints/sip\?", status=500, times=10)
+    # every read of the SIP endpoints fails: each host's plan (its list) as well as a module's lookup (filtered)
+    sim.fault(method="GET", path=r"^/1\.1/endpoints/sip(\?|$)", status=500, times=20)
     failed = ansible.run_playbook("playbooks/interconnect_parallel.yml", env=env)
     assert failed.rc != 0 and {task.host for task in failed.failed_tasks} == {"wazo-provider-voipco",
                                                                               "wazo-provider-backupsip"}
