@@ -29,7 +29,7 @@ from ansible_collections.wazo.confd.plugins.module_utils.spec import WazoError
 class TaskMixin(LookupsMixin, EngineMixin):
     """What a task holds besides its options: what it is doing, its diff, its adapter, and its uniform result.
 
-    Shared by WazoModule and by the plan's check-mode tasks (plan.PlannedTask), which run the same functions
+    Shared by WazoModule and by the tasks the plan runs in process (plan.TaskRun), which run the same functions
     (tasks.py). A class using it has ``params``, ``check_mode``, ``client``, ``warn()`` and ``exit_json()``.
     """
 

@@ -5,7 +5,7 @@
 
 """The plan of a role run: which module tasks would change something, learnt from one read of the tenant.
 
-``plan_tasks(client, tasks)`` takes the role's module arguments (interconnection.module_arguments) and runs,
+``plan_tasks(client, tasks)`` (``plan_result`` for the module's result) takes the role's module arguments (interconnection.module_arguments) and runs,
 for each of them, the module's own function (tasks.py) in check mode, through the module's own argument spec,
 checks and engine, with a ``SnapshotClient``: every collection the functions read is listed once, whole, and
 every later read of it is answered from that list. So the plan compares the server with the desired state
@@ -120,23 +120,25 @@ class Predicted(Exception):
         self.result = result
 
 
-class PlannedTask(TaskMixin):
-    """A module's task run in check mode on the snapshot: exit_json gives the prediction, fail_json says unsure."""
+class TaskRun(TaskMixin):
+    """A module's task run in process (run_task): exit_json gives its result, fail_json says unsure. In check mode on a
+    SnapshotClient, what it deletes is forgotten by the snapshot."""
 
-    check_mode = True
-
-    def __init__(self, client, params):
+    def __init__(self, client, check_mode=True):
         self.client = self._client = client
-        self.params = params
+        self.check_mode = check_mode
+        self.params = None
         self.warnings = []
+        self.result = None
+        self.error = None
         self.start_task()
 
     def warn(self, warning):
         self.warnings.append(str(warning))
 
     def delete(self, resource, current, label=None, diff_key=None):
-        deleted = super(PlannedTask, self).delete(resource, current, label, diff_key)
-        if deleted:
+        deleted = super(TaskRun, self).delete(resource, current, label, diff_key)
+        if deleted and self.check_mode:
             self.client.forget(resource.path, current)
         return deleted
 
@@ -172,48 +174,58 @@ def _provider(name, arguments):
     return arguments.get('trunk') if name == 'registrations' else arguments.get('provider')
 
 
-def plan_entry(snapshot, name, state, index, arguments):
+def task_arguments(tasks):
+    """(state, task, index, arguments) of every module task of {'present': {task: [arguments]}, 'absent': {...}}, in
+    the role's order."""
+    for state, names in RUN_ORDER:
+        for name in names:
+            for index, arguments in enumerate((tasks.get(state) or {}).get(name) or []):
+                yield state, name, index, arguments
+
+
+def run_task(client, name, arguments, check_mode=True):
+    """Run the module task name (TASKS) with arguments in process, as its module runs it: the TaskRun, with the
+    module's result, or the error that the module would fail with."""
+    task = TASKS[name]
+    run = TaskRun(client, check_mode)
+    try:
+        run.params = module_params(task, arguments)
+        task.resource.check(run.params, lambda: client.generation)
+        task.ensure(run)
+        raise Unsure('the module ended without a result')
+    except Predicted as prediction:
+        run.result = prediction.result
+    except (Unsure, WazoError, LookupError) as error:
+        run.error = str(error)
+    return run
+
+
+def plan_entry(snapshot, state, name, index, arguments):
     """The prediction of one module task of the role."""
     task = TASKS[name]
+    run = run_task(snapshot, name, arguments)
     entry = dict(task=name, state=state, index=index, module=task.module, provider=_provider(name, arguments),
                  name=arguments.get(task.name_option), action='unsure', diff=dict(before={}, after={}),
-                 reason=None, warnings=[])
-    planned = None
-    try:
-        params = module_params(task, arguments)
-        planned = PlannedTask(snapshot, params)
-        task.resource.check(params, lambda: snapshot.generation)
-        task.ensure(planned)
-        entry['reason'] = 'the module ended without a result'
-    except Predicted as prediction:
-        entry.update(action=_action(arguments.get('state', 'present'), prediction.result),
-                     diff=prediction.result.get('diff') or entry['diff'])
-    except (Unsure, WazoError, LookupError) as error:
-        entry['reason'] = str(error)
-    entry['warnings'] = planned.warnings if planned else []
+                 reason=run.error, warnings=run.warnings)
+    if run.result is not None:
+        entry.update(action=_action(arguments.get('state', 'present'), run.result),
+                     diff=run.result.get('diff') or entry['diff'])
     return entry
 
 
 def plan_tasks(client, tasks):
     """The plan of the module tasks {'present': {task: [arguments]}, 'absent': {...}}, in the role's order."""
     snapshot = SnapshotClient(client)
-    entries = []
-    for state, names in RUN_ORDER:
-        for name in names:
-            for index, arguments in enumerate((tasks.get(state) or {}).get(name) or []):
-                entries.append(plan_entry(snapshot, name, state, index, arguments))
-    return entries
+    return [plan_entry(snapshot, *task) for task in task_arguments(tasks)]
 
 
 def secret_values(tasks):
     """The values of every secret option of the module arguments (no_log options and secret chan_sip options)."""
     found = secret_option_values(tasks)
-    for state, names in RUN_ORDER:
-        for name in names:
-            options = TASKS[name].resource.options
-            for arguments in (tasks.get(state) or {}).get(name) or []:
-                found.update(str(value) for key, value in arguments.items()
-                             if key in options and options[key].no_log and value not in (None, ''))
+    for _state, name, _index, arguments in task_arguments(tasks):
+        options = TASKS[name].resource.options
+        found.update(str(value) for key, value in arguments.items()
+                     if key in options and options[key].no_log and value not in (None, ''))
     return found
 
 
@@ -243,3 +255,19 @@ def table(entries):
     lines.extend('%s | %d resource%s | unchanged' % (provider, number, '' if number == 1 else 's')
                  for provider, number in unchanged.items())
     return lines
+
+
+def plan_result(client, tasks, check_mode, diff):
+    """What wazo_interconnection_plan returns: the entries, their counts, the schedule, the table, and with diff the
+    diff of every resource predicted to change, keyed by module and name."""
+    entries = plan_tasks(client, tasks)
+    number = counts(entries)
+    changes = any(number[action] for action in ('create', 'update', 'delete', 'unsure'))
+    result = dict(changed=check_mode and changes, plan=entries, counts=number, changes_planned=changes,
+                  scheduled=scheduled(entries, check_mode), table=table(entries), api_generation=client.generation,
+                  api_requests=client.request_count)
+    if diff:
+        changed = [entry for entry in entries if entry['action'] in ('create', 'update', 'delete')]
+        result['diff'] = dict((side, dict(('%s %s' % (entry['module'], entry['name']), entry['diff'][side])
+                                          for entry in changed)) for side in ('before', 'after'))
+    return result

@@ -161,9 +161,7 @@ api_requests:
 '''
 
 from ansible_collections.wazo.confd.plugins.module_utils.module import WazoModule
-from ansible_collections.wazo.confd.plugins.module_utils.plan import (
-    counts, plan_tasks, scheduled, secret_values, table,
-)
+from ansible_collections.wazo.confd.plugins.module_utils.plan import plan_result, secret_values
 from ansible_collections.wazo.confd.plugins.module_utils.spec import Option, Resource
 
 # no_log: the module's invocation is not logged (the secrets inside tasks are known only once it runs)
@@ -172,17 +170,7 @@ PLAN = Resource('plan', None, dict(tasks=Option(type='dict', required=True)), no
 
 def plan(module):
     module.no_log_values.update(secret_values(module.params['tasks']))
-    entries = plan_tasks(module.client, module.params['tasks'])
-    number = counts(entries)
-    changes = any(number[action] for action in ('create', 'update', 'delete', 'unsure'))
-    result = dict(changed=module.check_mode and changes, plan=entries, counts=number, changes_planned=changes,
-                  scheduled=scheduled(entries, module.check_mode), table=table(entries),
-                  api_generation=module.client.generation, api_requests=module.client.request_count)
-    if module._diff:
-        changed = [entry for entry in entries if entry['action'] in ('create', 'update', 'delete')]
-        result['diff'] = dict((side, dict(('%s %s' % (entry['module'], entry['name']), entry['diff'][side])
-                                          for entry in changed)) for side in ('before', 'after'))
-    module.exit_json(**result)
+    module.exit_json(**plan_result(module.client, module.params['tasks'], module.check_mode, module._diff))
 
 
 def main():

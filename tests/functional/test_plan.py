@@ -34,38 +34,16 @@ def collection(collections_path):
     if collections_path not in sys.path:
         sys.path.insert(0, collections_path)
     from ansible_collections.wazo.confd.plugins.module_utils import (  # pylint: disable=import-outside-toplevel,import-error
-        connection, interconnection, plan, spec)
-    return connection, interconnection, plan, spec
+        connection, interconnection, plan)
+    return connection, interconnection, plan
 
 
 class Session:
     """The plan and the modules' functions run in process against the simulator, as the role runs them."""
 
     def __init__(self, collection, sim):
-        self.connection, self.interconnection, self.plan, self.spec = collection
+        self.connection, self.interconnection, self.plan = collection
         self.sim = sim
-
-        plan = self.plan
-
-        class AppliedTask(plan.TaskMixin):
-            """A module's task really run: what it exits with is the module's result."""
-            check_mode = False
-
-            def __init__(self, client, params):
-                self.client = self._client = client
-                self.params = params
-                self.start_task()
-
-            def warn(self, warning):
-                pass
-
-            def exit_json(self, **result):
-                raise plan.Predicted(result)
-
-            def fail_json(self, msg, **kwargs):
-                raise plan.Unsure(msg)
-
-        self.applied_task = AppliedTask
 
     def client(self):
         return self.connection.ConfdClient(self.sim.confd_url, self.sim.auth_url, token=self.sim.token,
@@ -84,18 +62,9 @@ class Session:
         """Run every module task (real run), in the role's order: {(state, task, index): changed, or the message
         of the module's failure}."""
         client, changed = self.client(), {}
-        for state, names in self.plan.RUN_ORDER:
-            for name in names:
-                for index, arguments in enumerate(tasks[state][name]):
-                    task = self.plan.TASKS[name]
-                    try:
-                        params = self.plan.module_params(task, arguments)
-                        task.resource.check(params, lambda: self.sim.generation)
-                        task.ensure(self.applied_task(client, params))
-                    except self.plan.Predicted as outcome:
-                        changed[(state, name, index)] = outcome.result["changed"]
-                    except (self.plan.Unsure, self.spec.WazoError) as error:
-                        changed[(state, name, index)] = "failed: %s" % error
+        for state, name, index, arguments in self.plan.task_arguments(tasks):
+            run = self.plan.run_task(client, name, arguments, check_mode=False)
+            changed[(state, name, index)] = run.result["changed"] if run.result is not None else "failed: " + run.error
         return changed
 
     def check(self, tasks):
