@@ -5,12 +5,12 @@
 
 """The plan of a role run: which module tasks would change something, learnt from one read of the tenant.
 
-``plan_tasks(client, tasks)`` (``plan_result`` for the module's result) takes the role's module arguments (interconnection.module_arguments) and runs,
-for each of them, the module's own function (tasks.py) in check mode, through the module's own argument spec,
-checks and engine, with a ``SnapshotClient``: every collection the functions read is listed once, whole, and
-every later read of it is answered from that list. So the plan compares the server with the desired state
-through the same declarations and normalisation as the modules (it is the same code), with a number of
-requests that does not grow with the number of providers.
+``plan_tasks(client, tasks)`` (``plan_result``: the module's whole result) takes the role's module arguments
+(interconnection.module_arguments) and runs, for each of them, the module's own function (tasks.py) in check mode,
+through the module's own argument spec, checks and engine, with a ``SnapshotClient``: every collection the
+functions read is listed once, whole, and every later read of it is answered from that list. So the plan compares
+the server with the desired state through the same declarations and normalisation as the modules (it is the same
+code), with a number of requests that does not grow with the number of providers.
 
 Safe by construction: whatever the snapshot cannot answer as the server would (a read of a collection whose
 items are not listed whole, a write, a failure of the function, an argument the module would refuse) makes
@@ -112,11 +112,11 @@ class SnapshotClient(object):
         self._write('DELETE', path)
 
 
-class Predicted(Exception):
-    """What a check-mode task would exit with."""
+class Exited(Exception):
+    """What a task run in process exits with (in check mode, a prediction)."""
 
     def __init__(self, result):
-        super(Predicted, self).__init__('predicted')
+        super(Exited, self).__init__('exited')
         self.result = result
 
 
@@ -143,7 +143,7 @@ class TaskRun(TaskMixin):
         return deleted
 
     def exit_json(self, **result):
-        raise Predicted(result)
+        raise Exited(result)
 
     def fail_json(self, msg, **kwargs):
         raise Unsure(msg)
@@ -192,9 +192,9 @@ def run_task(client, name, arguments, check_mode=True):
         run.params = module_params(task, arguments)
         task.resource.check(run.params, lambda: client.generation)
         task.ensure(run)
-        raise Unsure('the module ended without a result')
-    except Predicted as prediction:
-        run.result = prediction.result
+        run.error = 'the module ended without a result'
+    except Exited as exited:
+        run.result = exited.result
     except (Unsure, WazoError, LookupError) as error:
         run.error = str(error)
     return run
