@@ -319,6 +319,10 @@ class Simulator:
             spec["body"] = body
         return self._control("POST", "/faults", spec)["id"]
 
+    def add_meetme(self, room_id, name):
+        """A legacy meetme room, as the web interface makes it (confd has no API for them)."""
+        self._control("POST", "/meetmes", {"id": room_id, "name": name})
+
     def clear_faults(self):
         self._control("DELETE", "/faults")
 

@@ -144,6 +144,13 @@ class Simulator:
         if action == "readonly" and method == "GET":
             with self.control_lock:
                 return Reply(200, {"enabled": self.readonly, "refused": self.refused})
+        if action == "meetmes" and method == "POST":
+            # a legacy meetme room, as the web interface makes it (confd has no API for them)
+            if not isinstance(body.get("id"), int) or not isinstance(body.get("name"), str):
+                return Reply(400, ["A meetme room needs an integer id and a name"])
+            with self.state.lock:
+                self.state.tables["meetmes"][body["id"]] = {"id": body["id"], "name": body["name"]}
+            return Reply(204)
         if action == "reset" and method == "POST":
             self.reset()
             return Reply(204)

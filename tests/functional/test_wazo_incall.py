@@ -1,5 +1,7 @@
 """wazo_incall against the simulator, both API generations."""
 
+import pytest
+
 from provider_tasks import check_mode_matches, task, writes
 
 DID = "5551234"
@@ -123,9 +125,7 @@ def destinations(sim, generation):
         dict(type="application", application="fax_to_mail", email="fax@example.com"),
         dict(type="application", application="voicemail", context=internal["name"]),
     ]
-    if generation == "legacy":
-        found.append(dict(type="meetme", conference=str(conference["id"])))
-    assert group and queue and ivr and switchboard
+    assert group and queue and ivr and switchboard and conference
     return found
 
 
@@ -139,6 +139,36 @@ def test_every_destination_type_converges(sim, ansible, generation):
     sim.clear_requests()
     again = ansible.run_tasks(tasks, expect_rc=0)
     assert [item.name for item in again.changed_tasks] == [] and writes(sim) == []
+
+
+@pytest.mark.generation("legacy")
+@pytest.mark.simulator_only
+def test_legacy_meetme_room_converges(sim, ansible):
+    # meetme rooms come from the legacy web interface; confd 20.11 has no API to make one
+    sim.add_meetme(7, "board")
+    tasks = [incall(destination={"type": "meetme", "conference": "7"})]
+    created = ansible.run_tasks(tasks, expect_rc=0)
+    assert created.task("wazo_incall").changed
+    assert stored_incall(sim)["destination"] == {"type": "meetme", "conference_id": 7}
+    sim.clear_requests()
+    assert not ansible.run_tasks(tasks, expect_rc=0).task("wazo_incall").changed and writes(sim) == []
+
+
+@pytest.mark.generation("legacy")
+def test_legacy_meetme_room_that_does_not_exist_is_refused_with_confd_message(sim, ansible):
+    # confd checks the meetme rooms of the web interface, not the conferences of /conferences
+    conference = api(sim, "POST", "/conferences", {"name": "weekly"})
+    before = sim.state()
+    failed = ansible.run_tasks([incall(destination={"type": "meetme", "conference": str(conference["id"])})],
+                               expect_rc=2)
+    assert failed.task("wazo_incall").failed
+    assert ("POST /incalls returned 400: Input Error - field 'actionarg1': Conference was not found "
+            "('actionarg1': %d)" % conference["id"]) in failed.task("wazo_incall").result["msg"]
+    after = sim.state()
+    assert after["incalls"] == before["incalls"]
+    # the DID's extension is made first and stays free: the next run adopts it
+    left = [item for item in after["extensions"] if item not in before["extensions"]]
+    assert [(item["exten"], item["incall"]) for item in left] == [(DID, None)]
 
 
 def test_check_mode_agrees_with_the_real_run(sim, ansible):

@@ -114,7 +114,13 @@ def test_changed_dial_pattern_is_updated_in_place(sim, ansible, trunks):
     diff = diff_of(changed)
     assert list(diff["after"]) == ["extensions"]
     assert diff["after"]["extensions"][0]["caller_id"] == "+33999999999"
-    assert stored_outcall(sim)["extensions"][0]["id"] == extension_id
+    # updated in place: the same extension, now listed last (confd lists dial patterns in table order)
+    updated = stored_outcall(sim)["extensions"][-1]
+    assert (updated["id"], updated["caller_id"]) == (extension_id, "+33999999999")
+    # the new order is not a change
+    sim.clear_requests()
+    again = ansible.run_tasks([outcall(extensions=patterns)], expect_rc=0)
+    assert not again.task("wazo_outcall").changed and writes(sim) == []
 
 
 def test_cleared_pattern_settings_are_sent_as_clear_values(sim, ansible, trunks):

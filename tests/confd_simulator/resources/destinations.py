@@ -93,7 +93,8 @@ _TARGETS = {
     "user": ("user_id", "users", "User"), "group": ("group_id", "groups", "Group"),
     "queue": ("queue_id", "queues", "Queue"), "voicemail": ("voicemail_id", "voicemails", "Voicemail"),
     "ivr": ("ivr_id", "ivr", "IVR"), "conference": ("conference_id", "conferences", "Conference"),
-    "meetme": ("conference_id", "conferences", "Conference"), "outcall": ("outcall_id", "outcalls", "Outcall"),
+    # legacy meetme rooms are made by the web interface only: confd 20.11 has no API for them
+    "meetme": ("conference_id", "meetmes", "Conference"), "outcall": ("outcall_id", "outcalls", "Outcall"),
     "switchboard": ("switchboard_uuid", "switchboards", "Switchboard"),
 }
 

@@ -13,6 +13,7 @@ _DIAL_PATTERN = [Field("caller_id", "str", length(max_len=80), allow_none=True),
                  Field("external_prefix", "str", length(max_len=64), regexp(_PREFIX), allow_none=True),
                  Field("prefix", "str", length(max_len=32), regexp(_PREFIX), allow_none=True),
                  Field("strip_digits", "int", value_range(0))]
+_DIAL_PATTERN_SETTINGS = [field.name for field in _DIAL_PATTERN]
 _TRUNKS = [Field("trunks", "nested", schema=[Field("id", "int", required=True)], many=True, required=True)]
 
 
@@ -80,7 +81,13 @@ def associate_extension(req):
     if owner and owner["type"] == "outcall" and owner["id"] == outcall["id"]:
         # already associated: only the keys sent change, an UPDATE nothing flushes before the commit
         check_db_integers(data, at_commit=True)
-        owner.update(data)
+        # xivo-dao assigns the four settings, the ones not sent unchanged, and stores a null strip_digits as 0
+        updated = dict((key, data.get(key, owner[key])) for key in _DIAL_PATTERN_SETTINGS)
+        updated["strip_digits"] = 0 if updated["strip_digits"] is None else updated["strip_digits"]
+        if any(owner[key] != value for key, value in updated.items()):
+            # confd lists dial patterns in table order, and PostgreSQL stores an updated row after the others
+            owner["order"] = req.state.next_id("dialpattern_rows")
+        owner.update(updated)
         return 204, None
     if extension["tenant_uuid"] != outcall["tenant_uuid"]:
         raise resource_error("different tenants")
@@ -94,8 +101,9 @@ def associate_extension(req):
     # the dialpattern row is flushed by the next query (SQLAlchemy's autoflush), which says so
     check_db_integers(data, "(raised as a result of Query-invoked autoflush; consider using a session.no_autoflush "
                             "block if this flush is occurring prematurely)\n")
-    extension["owner"] = dict({"caller_id": None, "external_prefix": None, "prefix": None, "strip_digits": None}, **data,
-                              type="outcall", id=outcall["id"], typeval=str(dialpattern_id), order=dialpattern_id)
+    extension["owner"] = dict(dict.fromkeys(_DIAL_PATTERN_SETTINGS), **data,
+                              type="outcall", id=outcall["id"], typeval=str(dialpattern_id),
+                              order=req.state.next_id("dialpattern_rows"))
     return 204, None
 
 
