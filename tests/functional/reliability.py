@@ -197,8 +197,15 @@ def names_the_request(message, entry, kind):
 
 # ---- state normalization ------------------------------------------------------------------------------
 
-def _masked(value):
-    """value with generated ids, uuids and hrefs masked: what an object is, whatever the server numbered it."""
+def _same_setting(key, value):
+    """The value a setting means: xivo-dao stores a null strip_digits as 0 when a dial pattern is associated again
+    (as a retried PUT does), and both strip no digit."""
+    return 0 if key == "strip_digits" and value is None else value
+
+
+def _masked(value, parent_key=None):
+    """value with generated ids, uuids and hrefs masked: what an object is, whatever the server numbered it; lists of
+    objects in content order unless their order means something (confd moves an updated dial pattern last)."""
     if isinstance(value, dict):
         masked = {}
         for key, item in value.items():
@@ -207,10 +214,13 @@ def _masked(value):
             elif key == "href":
                 masked[key] = HREF.sub(lambda match: "/1.1/%s/#" % match.group(1), str(item))
             else:
-                masked[key] = _masked(item)
+                masked[key] = _masked(_same_setting(key, item), key)
         return masked
     if isinstance(value, list):
-        return [_masked(item) for item in value]
+        items = [_masked(item) for item in value]
+        if parent_key not in ORDERED_LISTS and all(isinstance(item, dict) for item in items):
+            items.sort(key=lambda item: json.dumps(item, sort_keys=True))
+        return items
     if isinstance(value, str) and UUID.match(value):
         return "#"
     return value
@@ -261,7 +271,7 @@ def normalize(state):
                     match = HREF.search(str(item))
                     out[key] = labels.get((match.group(1), match.group(2)), item) if match else item
                 else:
-                    out[key] = walk(item, parent_key=key)
+                    out[key] = walk(_same_setting(key, item), parent_key=key)
             return out
         if isinstance(value, list):
             items = [walk(item) for item in value]
