@@ -7,7 +7,8 @@ the same ansible-playbook, in the same invocation, on a simulator it starts on a
   role         benchmarks/role.yml: the role provider_interconnection, twice: with its plan (the default) and
                without it (provider_interconnection_plan: false, every module task runs: "today"); each time on a
                fresh tenant a first run, then the same run again (no-op), then a run where the first dial pattern
-               of the last provider's outcall has another prefix (one change)
+               of the last provider's outcall has another prefix (one change); then more first runs of each mode
+               on a fresh tenant (--first-runs, default 2 in all), the modes taking turns to go first
   parallel     playbooks/interconnect_parallel.yml: one in-memory host per provider, --forks F, first and no-op
   uri recipe   benchmarks/uri_recipe.yml: the hand-written ansible.builtin.uri recipe (first run only)
 
@@ -184,14 +185,26 @@ class Bench:
         results = {}
         self.sim.reset()
         results["floor"] = self.run("floor", size, "floor (ping)")
+        first_runs = {mode: [] for mode, _extra in MODES}
         for mode, extra in MODES:
             # each mode on the seeded tenant: its first run creates everything, its no-op run finds it all, its
             # one-change run finds all but one dial pattern as the previous runs left it
             self.sim.reset()
-            results[mode + " first"] = self.run("role", size, "role (%s), first run" % mode, extra=extra)
+            first_runs[mode].append(self.run("role", size, "role (%s), first run" % mode, extra=extra))
             results[mode + " no-op"] = self.run("role", size, "role (%s), no-op run" % mode, extra=extra)
             results[mode + " change"] = self.run("role", size, "role (%s), one change" % mode, changed=True,
                                                  extra=extra)
+        # More first runs, the modes taking turns to go first (plan, today, today, plan, ...): a first run takes
+        # minutes at 100 providers and two runs of one mode differ by more than the modes do, so neither the order
+        # nor the moment of a run may favour a mode.
+        for round_index in range(1, self.args.first_runs):
+            for mode, extra in (MODES[::-1] if round_index % 2 else MODES):
+                self.sim.reset()
+                first_runs[mode].append(self.run("role", size, "role (%s), first run" % mode, extra=extra))
+        for mode, runs in first_runs.items():
+            for run in runs:
+                check_run(mode + " first", run)
+            results[mode + " first"] = mean_of(runs)
         if extras:
             self.sim.reset()
             results["uri first"] = self.run("uri", size, "uri recipe, first run")
@@ -202,6 +215,19 @@ class Bench:
         for measure in results.values():
             del measure["stdout"], measure["stderr"]
         return results
+
+
+def mean_of(runs):
+    """One measure for several runs of the same work: mean wall and CPU times, each run's wall time kept."""
+    measure = dict(runs[0])
+    measure["wall"] = sum(run["wall"] for run in runs) / len(runs)
+    measure["cpu"] = sum(run["cpu"] for run in runs) / len(runs)
+    measure["walls"] = [run["wall"] for run in runs]
+    for run in runs[1:]:
+        if (run["requests"], run["writes"]) != (measure["requests"], measure["writes"]):
+            print("  WARNING: %s: %d requests and %d writes, %d and %d the first time" % (
+                run["label"], run["requests"], run["writes"], measure["requests"], measure["writes"]), flush=True)
+    return measure
 
 
 def tail(text, size):
@@ -216,18 +242,22 @@ def failure(title, stdout, stderr):
     return "%s\n--- stdout (tail) ---\n%s\n--- stderr (tail) ---\n%s" % (title, tail(stdout, 6000), tail(stderr, 3000))
 
 
+def check_run(key, measure):
+    """A run did what its row claims: a no-op run writes and changes nothing, a first or one-change run does both."""
+    if key.endswith("no-op") and (measure["writes"] or measure["changed"]):
+        problem = "wrote %d times and reported %d changes" % (measure["writes"], measure["changed"])
+    elif key.endswith(("first", "change")) and key != "uri first" and not (measure["writes"] and measure["changed"]):
+        problem = "wrote %d times and reported %d changes, expected both" % (measure["writes"], measure["changed"])
+    else:
+        return
+    raise RunFailed(failure("%s (%d providers) %s" % (measure["label"], measure["size"], problem),
+                            measure["stdout"], measure["stderr"]))
+
+
 def check(results):
-    """Each row measures what it claims: no-op runs write and change nothing, first runs and one-change runs do."""
+    """Each row measures what it claims, and the two modes did the same work."""
     for key, measure in results.items():
-        if key.endswith("no-op") and (measure["writes"] or measure["changed"]):
-            problem = "wrote %d times and reported %d changes" % (measure["writes"], measure["changed"])
-        elif key.endswith(("first", "change")) and key != "uri first" and not (
-                measure["writes"] and measure["changed"]):
-            problem = "wrote %d times and reported %d changes, expected both" % (measure["writes"], measure["changed"])
-        else:
-            continue
-        raise RunFailed(failure("%s (%d providers) %s" % (measure["label"], measure["size"], problem),
-                                measure["stdout"], measure["stderr"]))
+        check_run(key, measure)
     for run in ("first", "change"):
         plan, today = results["plan " + run], results["today " + run]
         if plan["writes"] != today["writes"]:
@@ -258,6 +288,13 @@ def plan_table(all_results):
                 plan["requests"], today["requests"], ratio(plan["requests"], today["requests"]),
                 plan["writes"], today["writes"]))
     return "\n".join(lines)
+
+
+def first_runs_line(all_results):
+    """Each first run's wall time, in the order they ran within a mode."""
+    return "\n".join("* %d provider%s, first runs: plan %s s; today %s s." % (
+        size, "" if size == 1 else "s", ", ".join("%.1f" % wall for wall in results["plan first"]["walls"]),
+        ", ".join("%.1f" % wall for wall in results["today first"]["walls"])) for size, results in all_results)
 
 
 def goals(all_results):
@@ -329,9 +366,12 @@ def report(all_results, args, started, duration, load):
         "Machine: %s." % machine,
         "",
         "The role with its plan (the default) and without it (`provider_interconnection_plan: false`, every module "
-        "task runs, as before the plan):",
+        "task runs, as before the plan). A first run is the mean of %d, each on a fresh tenant, the modes taking "
+        "turns to go first (plan, today, today, plan, ...):" % args.first_runs,
         "",
         plan_table(all_results),
+        "",
+        first_runs_line(all_results),
         "",
         goals(all_results),
         "",
@@ -374,6 +414,9 @@ def main():
                         help="the sizes at which the parallel playbook and the uri recipe also run, comma-separated, "
                              "empty for none (default 1,10)")
     parser.add_argument("--forks", type=int, default=8, help="forks of the parallel playbook (default 8)")
+    parser.add_argument("--first-runs", type=int, default=2,
+                        help="first runs of each mode of the role, the modes taking turns to go first; the tables give "
+                             "their mean (default 2)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds a run may take (default 3600)")
     parser.add_argument("--generation", default="current", choices=["current"],
                         help="API generation of the simulator (the uri recipe is written for current)")
@@ -381,6 +424,8 @@ def main():
                         help="markdown file whose generated part is replaced (default docs/performance.md)")
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     args = parser.parse_args()
+    if args.first_runs < 1:
+        parser.error("--first-runs: at least 1, not %d" % args.first_runs)
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()[0]
     begin = time.monotonic()
